@@ -1,0 +1,72 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class SiteSettings(BaseSiteSetting):
+    """Who we are, shown in the header and footer; editable in the admin (设置 → 网站信息)."""
+
+    site_name = models.CharField("网站名称", max_length=100, default="县人大常委会")
+    organisation = models.CharField(
+        "主办单位", max_length=100, blank=True, default="县人民代表大会常务委员会办公室"
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    postcode = models.CharField("邮政编码", max_length=10, blank=True)
+    phone = models.CharField("联系电话", max_length=50, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    icp_number = models.CharField(
+        "ICP备案号", max_length=100, blank=True, help_text="例如：冀ICP备12345678号"
+    )
+    psb_number = models.CharField(
+        "公安机关备案号", max_length=100, blank=True, help_text="例如：冀公网安备 13000000000000号"
+    )
+    psb_code = models.CharField(
+        "公安机关备案编码",
+        max_length=30,
+        blank=True,
+        help_text="备案号中的数字编码，用于链接到全国互联网安全管理服务平台",
+    )
+
+    panels = [
+        FieldPanel("site_name"),
+        FieldPanel("organisation"),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldPanel("postcode"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+            ],
+            heading="联系方式",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("icp_number"), FieldPanel("psb_number"), FieldPanel("psb_code")],
+            heading="备案信息（显示在页脚）",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "网站信息"
+        verbose_name_plural = "网站信息"
+
+    def __str__(self):
+        return self.site_name
+
+
+class BasePage(Page):
+    """Fields every content page shares: a summary for listings and the meta description."""
+
+    summary = models.TextField(
+        "摘要", blank=True, max_length=500, help_text="显示在列表和搜索结果中；留空则不显示"
+    )
+
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def meta_description(self):
+        return self.search_description or self.summary
