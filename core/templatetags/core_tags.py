@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from wagtail.models import Page, Site
 
@@ -59,3 +61,14 @@ def breadcrumbs(context, page=None, extra=None):
 @register.inclusion_tag("components/pagination.html", takes_context=True)
 def pagination(context, page_obj, label="分页"):
     return {"request": context.get("request"), "page_obj": page_obj, "label": label}
+
+
+@register.filter
+def money(value):
+    """12345.5 -> "12,345.50" (yuan with thousands separators); None -> "—"."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return f"{Decimal(value):,.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return value

@@ -29,6 +29,16 @@ class InitiativeQuerySet(PageQuerySet):
             .order_by("-issued_date", "-pk")
         )
 
+    def upcoming(self, on=None):
+        """Live, public initiatives published ahead of their period."""
+        on = on or timezone.localdate()
+        return self.live().public().filter(period_start__gt=on).order_by("period_start", "pk")
+
+    def ended(self, on=None):
+        """Live, public initiatives whose period is over."""
+        on = on or timezone.localdate()
+        return self.live().public().filter(period_end__lt=on)
+
 
 class InitiativeIndexPage(BasePage):
     template = "pages/initiative_index_page.html"
@@ -46,10 +56,9 @@ class InitiativeIndexPage(BasePage):
         initiatives = InitiativePage.objects.live().public().child_of(self)
         current = initiatives.current()
         context["current_initiatives"] = current
+        context["upcoming_initiatives"] = initiatives.upcoming()
         context["past_page"] = paginate(
-            request,
-            initiatives.exclude(pk__in=current.values("pk")).order_by("-issued_date", "-pk"),
-            settings.NEWS_PAGE_SIZE,
+            request, initiatives.ended().order_by("-issued_date", "-pk"), settings.NEWS_PAGE_SIZE
         )
         return context
 
@@ -111,6 +120,11 @@ class InitiativePage(BasePage):
         return (self.period_start is None or self.period_start <= today) and (
             self.period_end is None or self.period_end >= today
         )
+
+    @property
+    def is_upcoming(self):
+        """Published ahead of its period: not current, but not ended either."""
+        return self.period_start is not None and self.period_start > timezone.localdate()
 
     def totals(self):
         """Sums over the responses. Uses the in-memory cluster so previews count unsaved rows."""
