@@ -55,15 +55,19 @@ class HomePage(Page):
             NewsPage.objects.live()
             .public()
             .descendant_of(self)
-            .select_related("category", "cover_image")
+            .select_related("category")
+            .defer_streamfields()
             .order_by("-date", "-pk")[: self.news_count]
         )
-        context["current_initiatives"] = InitiativePage.objects.current().descendant_of(self)[:3]
+        context["current_initiatives"] = (
+            InitiativePage.objects.current().descendant_of(self).defer_streamfields()[:3]
+        )
         context["latest_appraisals"] = (
             AppraisalPage.objects.live()
             .public()
             .descendant_of(self)
             .select_related("department")
+            .defer_streamfields()
             .order_by("-year", "department__name")[:4]
         )
         context["quick_entries"] = self.quick_entries(request)

@@ -65,6 +65,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             .public()
             .child_of(self)
             .select_related("category", "cover_image")
+            .defer_streamfields()
             .order_by("-date", "-first_published_at", "-pk")
         )
 
@@ -161,5 +162,5 @@ class NewsPage(BasePage):
         related = NewsPage.objects.live().public().sibling_of(self, inclusive=False)
         if self.category_id:
             related = related.filter(category_id=self.category_id)
-        context["related_news"] = related.order_by("-date", "-pk")[:3]
+        context["related_news"] = related.defer_streamfields().order_by("-date", "-pk")[:3]
         return context
