@@ -42,6 +42,7 @@ class HomePage(Page):
         "news.NewsIndexPage",
         "news.InitiativeIndexPage",
         "news.AppraisalIndexPage",
+        "deputies.DeputyIndexPage",
         # Register index pages join here as their apps land (deputies, stations, documents).
     ]
     max_count = 1

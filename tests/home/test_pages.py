@@ -11,6 +11,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from core.blocks import RICH_TEXT_FEATURES
 from core.factories import heading, paragraph
+from deputies.models import DeputyIndexPage
 from home.factories import StandardPageFactory
 from home.models import HomePage, StandardPage
 from news.factories import (
@@ -41,7 +42,8 @@ class TestPageTree(WagtailPageTestCase):
 
     def test_home_page_children_are_the_sections(self):
         self.assertAllowedSubpageTypes(
-            HomePage, {StandardPage, NewsIndexPage, InitiativeIndexPage, AppraisalIndexPage}
+            HomePage,
+            {StandardPage, NewsIndexPage, InitiativeIndexPage, AppraisalIndexPage, DeputyIndexPage},
         )
 
     def test_there_is_only_one_home_page(self):

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "core",
     "home",
     "news",
+    "deputies",
     "search",
     # Wagtail
     "wagtail.contrib.settings",
