@@ -79,6 +79,7 @@ class ConstituencyFactory(DjangoModelFactory):
 
     class Meta:
         model = Constituency
+        skip_postgeneration_save = True
 
     @factory.post_generation
     def areas(self, create, extracted, **kwargs):
