@@ -57,13 +57,13 @@ def manage(env, *args):
     )
 
 
-def count_queries(env):
+def count_queries(env, urls):
     code = (
         "import django, json; django.setup();"
         "from django.test import Client; from django.db import connection;"
         "from django.test.utils import setup_test_environment;"
         "from django.test.utils import CaptureQueriesContext;"
-        f"urls = {URLS!r}; c = Client(HTTP_HOST='127.0.0.1'); out = {{}}\n"
+        f"urls = {urls!r}; c = Client(HTTP_HOST='127.0.0.1'); out = {{}}\n"
         "for u in urls:\n"
         "    c.get(u)\n"
         "    with CaptureQueriesContext(connection) as q:\n"
@@ -139,22 +139,26 @@ def run_python_client(host, port, path, seconds, connections):
     return counts[0], errors[0], pct(0.5), pct(0.99)
 
 
-def main(argv=()):
+def run(title, urls, prepare=None):
+    """Serve a throwaway demo site under gunicorn and load each of `urls`; `prepare(env)` may add
+    data after the demo content (e.g. more deputies)."""
     seconds = int(os.environ.get("BENCH_SECONDS", "10"))
     connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
     workdir = Path(tempfile.mkdtemp(prefix="county-bench-"))
     env = bench_env(workdir)
-    print("== page serving benchmark (gunicorn, 2 workers, DEBUG off, SQLite, demo content)")
+    print(f"== {title} (gunicorn, 2 workers, DEBUG off, SQLite)")
     try:
         started = time.perf_counter()
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo_data", "--force")
         manage(env, "collectstatic", "--noinput")
+        if prepare is not None:
+            prepare(env)
         print(
             f"setup (migrate, demo content, collectstatic): {time.perf_counter() - started:.1f} s"
         )
 
-        queries = count_queries(env)
+        queries = count_queries(env, urls)
         port = free_port()
         server = subprocess.Popen(
             [
@@ -182,7 +186,7 @@ def main(argv=()):
                 f"{'URL':36} {'status':>6} {'SQL':>4} {'req/s':>9} {'p50':>9} {'p99':>9}"
                 f" {'CPU ms/req':>10} {'errors':>6}"
             )
-            for path in URLS:
+            for path in urls:
                 url = f"http://127.0.0.1:{port}{path}"
                 for _ in range(20):  # warm both workers (templates, renditions, caches)
                     warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -209,6 +213,10 @@ def main(argv=()):
             server.wait(timeout=10)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(argv=()):
+    run("page serving benchmark, demo content", URLS)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,21 @@
 """`make bench`: every benchmark of the project, printing numbers.
 
 Each benchmark builds its own throwaway database, so it never touches db.sqlite3.
+`make bench BENCH=deputies` runs one of them.
 """
 
+import os
 import sys
 
-from benchmarks import pages
+from benchmarks import deputies, pages
+
+BENCHMARKS = {"pages": pages.main, "deputies": deputies.main}
 
 
 def main(argv):
-    pages.main(argv)
+    selected = os.environ.get("BENCH") or ",".join(BENCHMARKS)
+    for name in selected.split(","):
+        BENCHMARKS[name.strip()](argv)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+import wagtail_factories
 from factory.django import DjangoModelFactory
 
 from .models import (
@@ -12,6 +13,7 @@ from .models import (
     Constituency,
     Deputy,
     DeputyGroup,
+    DeputyIndexPage,
     DutyReport,
     Election,
     GroupContact,
@@ -232,3 +234,12 @@ class DutyReportFactory(DjangoModelFactory):
 
     class Meta:
         model = DutyReport
+
+
+class DeputyIndexPageFactory(wagtail_factories.PageFactory):
+    title = "人大代表"
+    slug = "deputies"
+    page_size = 40
+
+    class Meta:
+        model = DeputyIndexPage

@@ -1,6 +1,6 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from core.models import BasePage
@@ -8,8 +8,8 @@ from core.models import BasePage
 
 class DeputyIndexPage(RoutablePageMixin, BasePage):
     """The public register: list of serving deputies (filters: level, township, group), a profile
-    per deputy (<pk>/) and the standing committee by post (committee/). Routes live in
-    deputies/views.py so the model stays small."""
+    per deputy (<pk>/) and the standing committee by post (committee/). Queries and context live
+    in deputies/views.py so the model stays small."""
 
     page_size = models.PositiveSmallIntegerField("每页人数", default=40)
 
@@ -23,3 +23,34 @@ class DeputyIndexPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = "人大代表名录页"
         verbose_name_plural = "人大代表名录页"
+
+    @path("", name="index")
+    def index_route(self, request):
+        from deputies import views
+
+        return self.render(request, context_overrides=views.list_context(self, request))
+
+    @path("<int:pk>/", name="profile")
+    def profile_route(self, request, pk):
+        from deputies import views
+
+        return self.render(
+            request,
+            template="pages/deputy_profile.html",
+            context_overrides=views.profile_context(self, request, pk),
+        )
+
+    @path("committee/", name="committee")
+    def committee_route(self, request):
+        from deputies import views
+
+        return self.render(
+            request,
+            template="pages/deputy_committee.html",
+            context_overrides=views.committee_context(self, request),
+        )
+
+    def get_sitemap_urls(self, request=None):
+        from deputies import views
+
+        return [*super().get_sitemap_urls(request), *views.sitemap_entries(self, request)]

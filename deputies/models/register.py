@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
 from wagtail.search import index
 
+from deputies.forms import DeputyAdminForm
 from deputies.strokes import name_sort_key
 
 
@@ -276,6 +277,8 @@ class Deputy(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clust
     )
 
     objects = DeputyQuerySet.as_manager()
+
+    base_form_class = DeputyAdminForm  # one constituency per term and level (deputies/forms.py)
 
     panels = [
         MultiFieldPanel(

@@ -16,6 +16,9 @@ PAGES = [
     pytest.param("/news/news-001/", id="news-page"),
     pytest.param("/initiatives/zhenxing-xiangcun/", id="initiative-page"),
     pytest.param("/appraisals/", id="appraisal-index"),
+    pytest.param("/deputies/", id="deputy-index"),
+    pytest.param("/deputies/1/", id="deputy-profile"),  # the demo's first deputy
+    pytest.param("/deputies/committee/", id="deputy-committee"),
 ]
 
 
