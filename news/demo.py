@@ -10,6 +10,7 @@ from wagtail.models import Site
 
 from core.demo_utils import child_by_slug, publish
 from core.factories import ImageFactory, body_from_paragraphs, heading, paragraph
+from deputies.models import CommitteeMember, Deputy
 
 from .factories import (
     AppraisalIndexPageFactory,
@@ -288,6 +289,13 @@ def load(command):
     today = timezone.localdate()
     rng = random.Random(2026)
     home = Site.objects.get(is_default_site=True).root_page.specific
+    # Link responses and appraisal teams to the register when the deputies' demo has filled it.
+    register = iter(Deputy.objects.public().serving().order_by("register_number")[10:20])
+    committee = list(
+        CommitteeMember.objects.select_related("deputy").filter(post__in=["vice_chair", "member"])[
+            :2
+        ]
+    )
 
     categories = {}
     for slug, name, order in CATEGORIES:
@@ -356,10 +364,14 @@ def load(command):
             period_end=today + datetime.timedelta(days=end),
         )
         for name, post, action, funds, households, offset in responses:
+            # Responses come from deputies in the register (deputies' demo runs first); the
+            # hand-written name is the fallback when there is no register.
+            deputy = next(register, None)
             page.responses.add(
                 InitiativeResponse(
-                    deputy_name=name,
-                    deputy_post=post,
+                    deputy=deputy,
+                    deputy_name=deputy.name if deputy else name,
+                    deputy_post=deputy.post if deputy else post,
                     action=action,
                     funds=funds,
                     households=households or None,
@@ -421,7 +433,13 @@ def load(command):
                     description=description,
                 )
             )
-        for name, role, unit in TEAM:
+        for (_name, role, unit), member in zip(TEAM, committee, strict=False):
+            page.team_members.add(
+                AppraisalTeamMember(
+                    deputy=member.deputy, name=member.deputy.name, role=role, unit=unit
+                )
+            )
+        for name, role, unit in TEAM[len(committee) :]:
             page.team_members.add(AppraisalTeamMember(name=name, role=role, unit=unit))
         for item, score in items:
             page.result_items.add(AppraisalResultItem(item=item, score=score, rating=rating))

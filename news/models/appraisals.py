@@ -186,6 +186,10 @@ class AppraisalPage(BasePage):
         }
         return sorted(self.stages.all(), key=lambda s: (order.get(s.stage, 99), s.start_date or 0))
 
+    def team(self):
+        """The team with their register entries in one query (in memory for previews)."""
+        return list(self.team_members.all().select_related("deputy"))
+
     def previous_appraisals(self):
         """This department's other years, for the year-on-year view on the page."""
         return (
@@ -229,9 +233,17 @@ class AppraisalStage(Orderable):
 
 
 class AppraisalTeamMember(Orderable):
-    # Names for now; linked to deputies.Deputy when the register exists (deputies issue).
     page = ParentalKey(AppraisalPage, related_name="team_members", on_delete=models.CASCADE)
-    name = models.CharField("姓名", max_length=50)
+    deputy = models.ForeignKey(
+        "deputies.Deputy",
+        verbose_name="代表",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appraisal_teams",
+        help_text="评议组成员是人大代表时从名册中选择",
+    )
+    name = models.CharField("姓名", max_length=50, blank=True, help_text="选择了代表时可留空")
     role = models.CharField(
         "职务",
         max_length=20,
@@ -240,11 +252,22 @@ class AppraisalTeamMember(Orderable):
     )
     unit = models.CharField("工作单位及职务", max_length=100, blank=True)
 
-    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("role"), FieldPanel("unit")])]
+    panels = [
+        FieldRowPanel(
+            [FieldPanel("deputy"), FieldPanel("name"), FieldPanel("role"), FieldPanel("unit")]
+        )
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = "评议组成员"
         verbose_name_plural = "评议组成员"
+
+    def clean(self):
+        super().clean()
+        if self.deputy_id and not self.name.strip():
+            self.name = self.deputy.name
+        if not self.name.strip():
+            raise ValidationError({"name": "请选择代表或填写姓名。"})
 
 
 class AppraisalResultItem(Orderable):

@@ -126,12 +126,18 @@ class InitiativePage(BasePage):
         """Published ahead of its period: not current, but not ended either."""
         return self.period_start is not None and self.period_start > timezone.localdate()
 
+    def response_rows(self):
+        """The responses with their register entries in one query (in memory for previews)."""
+        return list(self.responses.all().select_related("deputy"))
+
     def totals(self):
         """Sums over the responses. Uses the in-memory cluster so previews count unsaved rows."""
         responses = list(self.responses.all())
         return {
             "responses": len(responses),
-            "deputies": len({r.deputy_name.strip() for r in responses if r.deputy_name.strip()}),
+            "deputies": len(
+                {r.deputy_key for r in responses if r.deputy_id or r.deputy_name.strip()}
+            ),
             "funds": sum((r.funds or Decimal(0) for r in responses), Decimal(0)),
             "households": sum(r.households or 0 for r in responses),
         }
@@ -139,7 +145,18 @@ class InitiativePage(BasePage):
 
 class InitiativeResponse(Orderable):
     page = ParentalKey(InitiativePage, related_name="responses", on_delete=models.CASCADE)
-    deputy_name = models.CharField("代表姓名", max_length=50)
+    deputy = models.ForeignKey(
+        "deputies.Deputy",
+        verbose_name="代表",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="initiative_responses",
+        help_text="从代表名册中选择；名册中没有的，只填姓名",
+    )
+    deputy_name = models.CharField(
+        "代表姓名", max_length=50, blank=True, help_text="选择了代表时可留空，自动填入"
+    )
     deputy_post = models.CharField("工作单位及职务", max_length=100, blank=True)
     action = models.TextField(
         "响应行动", help_text="代表做了什么，如捐资修路、帮扶困难户、宣传禁烧"
@@ -151,7 +168,7 @@ class InitiativeResponse(Orderable):
     date = models.DateField("日期", null=True, blank=True)
 
     panels = [
-        FieldRowPanel([FieldPanel("deputy_name"), FieldPanel("deputy_post")]),
+        FieldRowPanel([FieldPanel("deputy"), FieldPanel("deputy_name"), FieldPanel("deputy_post")]),
         FieldPanel("action"),
         FieldRowPanel([FieldPanel("funds"), FieldPanel("households"), FieldPanel("date")]),
     ]
@@ -162,8 +179,17 @@ class InitiativeResponse(Orderable):
 
     def clean(self):
         super().clean()
+        if self.deputy_id and not self.deputy_name.strip():
+            self.deputy_name = self.deputy.name
+        if not self.deputy_name.strip():
+            raise ValidationError({"deputy_name": "请选择代表或填写代表姓名。"})
         if self.funds is not None and self.funds < 0:
             raise ValidationError({"funds": "资金不能为负数。"})
+
+    @property
+    def deputy_key(self):
+        """Who responded, for counting distinct deputies: the register entry, else the name."""
+        return ("deputy", self.deputy_id) if self.deputy_id else ("name", self.deputy_name.strip())
 
     def __str__(self):
         return f"{self.deputy_name}：{self.action[:20]}"

@@ -39,8 +39,8 @@ INSTALLED_APPS = [
     # Project apps. Dependencies run one way, top to bottom: core is shared by all.
     "core",
     "home",
-    "news",
     "deputies",
+    "news",
     "search",
     # Wagtail
     "wagtail.contrib.settings",
