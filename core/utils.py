@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 
 
@@ -16,3 +17,10 @@ def parse_int(value, minimum=None, maximum=None):
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         return None
     return number
+
+
+def check_date_range(start, end, end_field="end_date"):
+    """Refuse an end date before the start date, with the message on the end field. Either may be
+    empty (an open range)."""
+    if start and end and end < start:
+        raise ValidationError({end_field: "结束日期不能早于开始日期。"})

@@ -1,8 +1,9 @@
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+
+from core.utils import check_date_range
 
 
 class DatedQuerySet(models.QuerySet):
@@ -29,8 +30,7 @@ class DatedModel(models.Model):
 
     def clean(self):
         super().clean()
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
+        check_date_range(self.start_date, self.end_date)
 
     def in_force(self, date=None):
         from django.utils import timezone

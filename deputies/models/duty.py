@@ -9,14 +9,11 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable
 
+from core.utils import check_date_range
+
 from .base import quarter_bounds, quarter_of
 from .organisation import DeputyGroup
 from .register import Deputy
-
-
-def _check_dates(start, end, end_field="end_date"):
-    if start and end and end < start:
-        raise ValidationError({end_field: "结束日期不能早于开始日期。"})
 
 
 class VoterContact(models.Model):
@@ -59,7 +56,7 @@ class VoterContact(models.Model):
 
     def clean(self):
         super().clean()
-        _check_dates(self.start_date, self.end_date)
+        check_date_range(self.start_date, self.end_date)
 
 
 class VoterContactPerson(models.Model):
@@ -214,7 +211,7 @@ class Training(ClusterableModel):
 
     def clean(self):
         super().clean()
-        _check_dates(self.start_date, self.end_date)
+        check_date_range(self.start_date, self.end_date)
 
     @property
     def topic_list(self):

@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
 from wagtail.search import index
 
+from core.utils import check_date_range
 from deputies.forms import DeputyAdminForm
 from deputies.strokes import name_sort_key
 
@@ -66,8 +67,7 @@ class Term(models.Model):
 
     def clean(self):
         super().clean()
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
+        check_date_range(self.start_date, self.end_date)
 
     @classmethod
     def current(cls, date=None):

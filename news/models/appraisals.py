@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from core.blocks import BodyStreamBlock
 from core.models import BasePage
-from core.utils import paginate, parse_int
+from core.utils import check_date_range, paginate, parse_int
 
 RATING_CHOICES = [("满意", "满意"), ("基本满意", "基本满意"), ("不满意", "不满意")]
 
@@ -228,8 +228,7 @@ class AppraisalStage(Orderable):
 
     def clean(self):
         super().clean()
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
+        check_date_range(self.start_date, self.end_date)
 
 
 class AppraisalTeamMember(Orderable):

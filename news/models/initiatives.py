@@ -14,7 +14,7 @@ from wagtail.search import index
 
 from core.blocks import BodyStreamBlock
 from core.models import BasePage
-from core.utils import paginate
+from core.utils import check_date_range, paginate
 
 
 class InitiativeQuerySet(PageQuerySet):
@@ -111,8 +111,7 @@ class InitiativePage(BasePage):
 
     def clean(self):
         super().clean()
-        if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": "结束日期不能早于开始日期。"})
+        check_date_range(self.period_start, self.period_end, end_field="period_end")
 
     @property
     def is_current(self):
