@@ -21,7 +21,7 @@ QUICK_ENTRIES = [
     ),
     ("deputies.DeputyIndexPage", "", "人大代表名录", "全县各级人大代表"),
     (
-        "documents.DocumentIndexPage",
+        "documents.DocumentRegistryPage",
         "",
         "规范性文件备案审查",
         "查阅经备案审查的规范性文件，提出审查建议",
@@ -43,7 +43,8 @@ class HomePage(Page):
         "news.InitiativeIndexPage",
         "news.AppraisalIndexPage",
         "deputies.DeputyIndexPage",
-        # Register index pages join here as their apps land (deputies, stations, documents).
+        "stations.StationIndexPage",
+        "documents.DocumentRegistryPage",
     ]
     max_count = 1
 

@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from core.utils import check_date_range
 from deputies.forms import DeputyAdminForm
+from deputies.pinyin import pinyin_keys
 from deputies.strokes import name_sort_key
 
 
@@ -120,6 +121,9 @@ class Area(models.Model):
         "区划代码", max_length=12, blank=True, help_text="统计用区划代码（12位），可留空"
     )
     sort_order = models.PositiveIntegerField("排序", default=0)
+    # Computed from the name on save (deputies/pinyin.py): the finder matches "xqc" → 新桥村.
+    pinyin = models.CharField("拼音", max_length=500, blank=True, editable=False)
+    pinyin_initials = models.CharField("拼音首字母", max_length=200, blank=True, editable=False)
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("kind")]),
@@ -137,6 +141,13 @@ class Area(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.pinyin, self.pinyin_initials = pinyin_keys(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "pinyin", "pinyin_initials"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self):

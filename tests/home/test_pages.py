@@ -12,6 +12,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from core.blocks import RICH_TEXT_FEATURES
 from core.factories import heading, paragraph
 from deputies.models import DeputyIndexPage
+from documents.models import DocumentRegistryPage
 from home.factories import StandardPageFactory
 from home.models import HomePage, StandardPage
 from news.factories import (
@@ -24,6 +25,7 @@ from news.factories import (
     NewsPageFactory,
 )
 from news.models import AppraisalIndexPage, InitiativeIndexPage, NewsIndexPage
+from stations.models import StationIndexPage
 from tests.helpers import (
     HIDDEN_MARKERS,
     breadcrumbs,
@@ -43,7 +45,15 @@ class TestPageTree(WagtailPageTestCase):
     def test_home_page_children_are_the_sections(self):
         self.assertAllowedSubpageTypes(
             HomePage,
-            {StandardPage, NewsIndexPage, InitiativeIndexPage, AppraisalIndexPage, DeputyIndexPage},
+            {
+                StandardPage,
+                NewsIndexPage,
+                InitiativeIndexPage,
+                AppraisalIndexPage,
+                DeputyIndexPage,
+                StationIndexPage,
+                DocumentRegistryPage,
+            },
         )
 
     def test_there_is_only_one_home_page(self):

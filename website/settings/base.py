@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "core",
     "home",
     "deputies",
+    "stations",
+    "documents",
     "news",
     "search",
     # Wagtail

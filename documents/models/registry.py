@@ -1,0 +1,214 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
+from wagtail.search import index
+
+
+class IssuingBody(models.Model):
+    """制定机关: the body that issued a document (县人民政府, 县教育局 …)."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "制定机关"
+        verbose_name_plural = "制定机关"
+
+    def __str__(self):
+        return self.name
+
+
+class NormativeDocumentQuerySet(models.QuerySet):
+    def public(self):
+        """What the public registry shows: published (live) documents."""
+        return self.filter(live=True)
+
+
+class NormativeDocument(
+    DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, ClusterableModel
+):
+    """规范性文件: a document filed for review (报备), with its files and their extracted text."""
+
+    VALID, AMENDED, REPEALED = "valid", "amended", "repealed"
+    VALIDITY_CHOICES = [(VALID, "有效"), (AMENDED, "已修改"), (REPEALED, "已废止")]
+
+    # How the full text was obtained from the files (documents/extract.py).
+    TEXT_NONE, TEXT_OK, TEXT_NO_LAYER, TEXT_FAILED = "none", "ok", "no_text_layer", "failed"
+    TEXT_STATUS_CHOICES = [
+        (TEXT_NONE, "无文件"),
+        (TEXT_OK, "已提取"),
+        (TEXT_NO_LAYER, "扫描件无文字层，需人工录入"),
+        (TEXT_FAILED, "提取失败"),
+    ]
+
+    title = models.CharField("标题", max_length=300)
+    number = models.CharField("文号", max_length=100, blank=True, help_text="如：县政发〔2026〕3号")
+    issuing_body = models.ForeignKey(
+        IssuingBody,
+        verbose_name="制定机关",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    category = models.CharField(
+        "类别", max_length=50, blank=True, help_text="如：规范性文件、地方性法规、部门规章"
+    )
+    date_issued = models.DateField("公布日期", null=True, blank=True)
+    date_filed = models.DateField("报备日期", null=True, blank=True)
+    date_effective = models.DateField("施行日期", null=True, blank=True)
+    validity = models.CharField("效力", max_length=20, choices=VALIDITY_CHOICES, default=VALID)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name="修改或废止本文件的文件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
+        help_text="效力为“已修改”或“已废止”时，选择修改或废止它的文件",
+    )
+    summary = models.TextField("摘要", blank=True, max_length=1000)
+    full_text = models.TextField(
+        "全文", blank=True, help_text="从文件中提取，供检索和网页显示；可人工修订"
+    )
+    text_status = models.CharField(
+        "全文提取", max_length=20, choices=TEXT_STATUS_CHOICES, default=TEXT_NONE
+    )
+    text_note = models.CharField("提取说明", max_length=300, blank=True)
+    # Registration (接收登记) and its electronic receipt (回执).
+    receipt_number = models.CharField(
+        "登记回执编号", max_length=40, unique=True, null=True, blank=True, editable=False
+    )
+    registered_at = models.DateTimeField("登记时间", null=True, blank=True, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Identity for `import_documents` (documents/importer.py): re-importing updates, never
+    # duplicates. source_path is the file's path relative to the folder given on the command
+    # line; content_hash the SHA-256 of its bytes.
+    source_path = models.CharField("来源文件", max_length=500, blank=True, db_index=True)
+    content_hash = models.CharField("内容摘要值", max_length=64, blank=True, db_index=True)
+
+    objects = NormativeDocumentQuerySet.as_manager()
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("title"),
+                FieldRowPanel([FieldPanel("number"), FieldPanel("issuing_body")]),
+                FieldPanel("category"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("date_issued"),
+                        FieldPanel("date_filed"),
+                        FieldPanel("date_effective"),
+                    ]
+                ),
+            ],
+            heading="基本信息",
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("validity"), FieldPanel("superseded_by")])],
+            heading="效力",
+        ),
+        FieldPanel("summary"),
+        InlinePanel("files", heading="文件", label="文件"),
+        MultiFieldPanel(
+            [FieldPanel("text_status", read_only=True), FieldPanel("text_note", read_only=True)],
+            heading="全文提取",
+        ),
+        FieldPanel("full_text"),
+    ]
+
+    search_fields = [
+        index.SearchField("title", boost=5),
+        index.AutocompleteField("title"),
+        index.SearchField("number", boost=3),
+        index.SearchField("summary"),
+        index.SearchField("full_text"),
+        index.RelatedFields("issuing_body", [index.SearchField("name")]),
+        index.FilterField("live"),
+        index.FilterField("validity"),
+        index.FilterField("issuing_body"),
+        index.FilterField("date_issued"),
+    ]
+
+    class Meta:
+        ordering = ["-date_issued", "-pk"]
+        verbose_name = "规范性文件"
+        verbose_name_plural = "规范性文件"
+        indexes = [models.Index(fields=["live", "date_issued"], name="document_live_issued")]
+
+    def __str__(self):
+        return f"{self.title}（{self.number}）" if self.number else self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.date_issued and self.date_filed and self.date_filed < self.date_issued:
+            errors["date_filed"] = "报备日期不能早于公布日期。"
+        if self.date_issued and self.date_effective and self.date_effective < self.date_issued:
+            errors["date_effective"] = "施行日期不能早于公布日期。"
+        if self.superseded_by_id and self.superseded_by_id == self.pk:
+            errors["superseded_by"] = "文件不能修改或废止它自己。"
+        if self.validity == self.VALID and self.superseded_by_id:
+            errors["validity"] = "已选择修改或废止本文件的文件时，效力应为“已修改”或“已废止”。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def year(self):
+        date = self.date_filed or self.date_issued
+        return date.year if date else None
+
+    @property
+    def latest_review(self):
+        reviews = list(self.reviews.all())
+        return max(reviews, key=lambda r: (r.received_date, r.pk)) if reviews else None
+
+    def register(self, user=None, when=None):
+        """接收登记: give the document its receipt number (回执编号) once; returns it."""
+        if self.receipt_number:
+            return self.receipt_number
+        when = when or timezone.now()
+        year = timezone.localtime(when).year
+        prefix = f"备审〔{year}〕"
+        count = NormativeDocument.objects.filter(receipt_number__startswith=prefix).count()
+        self.receipt_number = f"{prefix}{count + 1}号"
+        self.registered_at = when
+        self.registered_by = user
+        self.save(update_fields=["receipt_number", "registered_at", "registered_by"])
+        return self.receipt_number
+
+
+class DocumentFile(Orderable):
+    """A file of a document (正文、附件、起草说明), with the text extracted from it."""
+
+    document = ParentalKey(NormativeDocument, related_name="files", on_delete=models.CASCADE)
+    file = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
+    )
+    label = models.CharField("说明", max_length=100, blank=True, help_text="如：正文、起草说明")
+
+    panels = [FieldRowPanel([FieldPanel("file"), FieldPanel("label")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "文件"
+        verbose_name_plural = "文件"
+
+    def __str__(self):
+        return self.label or self.file.title
