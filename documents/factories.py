@@ -81,7 +81,7 @@ class ReviewSuggestionFactory(DjangoModelFactory):
 
 class DocumentRegistryPageFactory(wagtail_factories.PageFactory):
     title = "规范性文件备案审查"
-    slug = "documents"
+    slug = "normative-documents"  # not "documents": Wagtail serves files under /documents/
 
     class Meta:
         model = DocumentRegistryPage

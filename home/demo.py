@@ -16,6 +16,9 @@ DEMO_USERS = [
     ("admin", "管理员", None, True),
     ("editor", "编辑", "编辑", False),
     ("reviewer", "审核", "审核", False),
+    # Staff of the registers: 代表工委 keep deputies and stations, 法工委 the normative documents.
+    ("daibiao", "代表工委", "代表工委", False),
+    ("fagong", "法工委", "法工委", False),
 ]
 
 STANDARD_PAGES = [

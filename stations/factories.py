@@ -1,6 +1,7 @@
 """Factories for the station network: used by the tests and by `load_demo_data`."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 import wagtail_factories
@@ -27,8 +28,8 @@ class StationFactory(DjangoModelFactory):
     kind = "station"
     township = factory.SubFactory(TownshipFactory)
     address = factory.Sequence(lambda n: f"演示县人民路{n}号")
-    latitude = factory.Sequence(lambda n: 38.0 + (n % 50) / 100)
-    longitude = factory.Sequence(lambda n: 114.5 + (n % 50) / 100)
+    latitude = factory.Sequence(lambda n: Decimal("38.000000") + Decimal(n % 50) / 100)
+    longitude = factory.Sequence(lambda n: Decimal("114.500000") + Decimal(n % 50) / 100)
     opening_hours = "每周一至周五 8:30—17:30"
     phone = "0311-12345678"
     person_in_charge = factory.Faker("name", locale="zh_CN")
@@ -44,8 +45,10 @@ class StationFactory(DjangoModelFactory):
 
     @factory.post_generation
     def areas(self, create, extracted, **kwargs):
+        # A ParentalManyToManyField is written to the database when its object is saved.
         if create and extracted:
             self.areas.set(extracted)
+            self.save()
 
     @factory.post_generation
     def managers(self, create, extracted, **kwargs):
@@ -91,8 +94,10 @@ class ReceptionFactory(DjangoModelFactory):
 
     @factory.post_generation
     def deputies(self, create, extracted, **kwargs):
+        # A ParentalManyToManyField is written to the database when its object is saved.
         if create and extracted:
             self.deputies.set(extracted)
+            self.save()
 
 
 class ActivityFactory(DjangoModelFactory):
@@ -110,8 +115,10 @@ class ActivityFactory(DjangoModelFactory):
 
     @factory.post_generation
     def deputies(self, create, extracted, **kwargs):
+        # A ParentalManyToManyField is written to the database when its object is saved.
         if create and extracted:
             self.deputies.set(extracted)
+            self.save()
 
 
 class ActivityPhotoFactory(DjangoModelFactory):

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import views as core_views
 from search import views as search_views
+from stations import api as stations_api
+from stations import views as stations_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -15,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("api/areas/", stations_api.areas, name="api_areas"),
 ]
 
 if settings.DEBUG:
@@ -24,4 +27,13 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # The stations' iCal feeds (<stations>/receptions.ics, <stations>/<pk>/receptions.ics): page
+    # URLs end in a slash, so Wagtail's serve view does not take them (see stations/views.py).
+    re_path(
+        r"^((?:[\w\-]+/)*receptions\.ics)$",
+        stations_views.serve_calendar,
+        name="station_calendar",
+    ),
+    path("", include(wagtail_urls)),
+]

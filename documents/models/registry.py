@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +9,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
 from wagtail.search import index
+
+RECEIPT_NUMBER = re.compile(r"〕(\d+)号$")
 
 
 class IssuingBody(models.Model):
@@ -105,6 +109,14 @@ class NormativeDocument(
 
     objects = NormativeDocumentQuerySet.as_manager()
 
+    ROW_FIELDS = (
+        "receipt_number",
+        "registered_at",
+        "registered_by_id",
+        "source_path",
+        "content_hash",
+    )
+
     panels = [
         MultiFieldPanel(
             [
@@ -180,18 +192,41 @@ class NormativeDocument(
         reviews = list(self.reviews.all())
         return max(reviews, key=lambda r: (r.received_date, r.pk)) if reviews else None
 
+    def with_content_json(self, content):
+        """Restoring or publishing a revision keeps the facts of the database row: a
+        registration (receipt number) and the importer's identity are never undone by an older
+        revision (Wagtail keeps `live` and the like the same way)."""
+        obj = super().with_content_json(content)
+        for field in self.ROW_FIELDS:
+            setattr(obj, field, getattr(self, field))
+        return obj
+
     def register(self, user=None, when=None):
-        """接收登记: give the document its receipt number (回执编号) once; returns it."""
+        """接收登记: give the document its receipt number (回执编号) once; returns it.
+
+        The number is the year's highest plus one (numbers stay unique after a deletion); the
+        row is written only if it has no number yet, so two registrations of one document keep
+        the first. Two documents numbered at the same moment collide on the unique constraint
+        (IntegrityError): the caller retries."""
         if self.receipt_number:
             return self.receipt_number
         when = when or timezone.now()
-        year = timezone.localtime(when).year
-        prefix = f"备审〔{year}〕"
-        count = NormativeDocument.objects.filter(receipt_number__startswith=prefix).count()
-        self.receipt_number = f"{prefix}{count + 1}号"
-        self.registered_at = when
-        self.registered_by = user
-        self.save(update_fields=["receipt_number", "registered_at", "registered_by"])
+        prefix = f"备审〔{timezone.localtime(when).year}〕"
+        taken = NormativeDocument.objects.filter(receipt_number__startswith=prefix).values_list(
+            "receipt_number", flat=True
+        )
+        highest = max(
+            (int(match[1]) for number in taken if (match := RECEIPT_NUMBER.search(number))),
+            default=0,
+        )
+        number = f"{prefix}{highest + 1}号"
+        updated = NormativeDocument.objects.filter(pk=self.pk, receipt_number__isnull=True).update(
+            receipt_number=number, registered_at=when, registered_by=user
+        )
+        if updated:
+            self.receipt_number, self.registered_at, self.registered_by = number, when, user
+        else:
+            self.refresh_from_db(fields=["receipt_number", "registered_at", "registered_by"])
         return self.receipt_number
 
 

@@ -58,7 +58,7 @@ class TestLoadDemoData(TestCase):
         self.assertEqual(AppraisalPage.objects.live().count(), 4)
         self.assertEqual(
             set(get_user_model().objects.values_list("username", flat=True)),
-            {"admin", "editor", "reviewer"},
+            {"admin", "editor", "reviewer", "daibiao", "fagong", "station"},
         )
         self.assertEqual(
             SiteSettings.for_site(default_home().get_site()).icp_number, "冀ICP备00000000号-1"
@@ -80,6 +80,14 @@ class TestLoadDemoData(TestCase):
             list(User.objects.get(username="reviewer").groups.values_list("name", flat=True)),
             ["审核"],
         )
+        for username, group in (
+            ("daibiao", "代表工委"),
+            ("fagong", "法工委"),
+            ("station", "工作站管理员"),
+        ):
+            user = User.objects.get(username=username)
+            self.assertEqual(list(user.groups.values_list("name", flat=True)), [group])
+            self.assertFalse(user.is_superuser)
 
     def test_demo_home_page_renders_with_news(self):
         response = self.client.get("/")

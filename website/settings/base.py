@@ -185,7 +185,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "txt", "csv", "zip"]
+# md: import_documents attaches the law corpus's Markdown files (docs/documents-import.md).
+WAGTAILDOCS_EXTENSIONS = [
+    *("pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "txt", "md", "csv", "zip"),
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
@@ -194,3 +197,15 @@ WAGTAIL_WORKFLOW_ENABLED = True
 
 # News listings: items per page (the index pages paginate; ?page= is validated).
 NEWS_PAGE_SIZE = int(env("NEWS_PAGE_SIZE", "15"))
+
+# Station map (<stations>/map/, stations/views.py): a Leaflet tile layer over the list of
+# stations. Coordinates are WGS-84; see docs/stations.md for 天地图 and OpenStreetMap. A {token}
+# in a URL is replaced by TIANDITU_TOKEN; without a token such a URL is not used (list only).
+STATION_MAP_TILE_URL = env("STATION_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+STATION_MAP_TILE_ATTRIBUTION = env(
+    "STATION_MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者',
+)
+STATION_MAP_TILE_SUBDOMAINS = env("STATION_MAP_TILE_SUBDOMAINS", "")
+STATION_MAP_LABEL_URL = env("STATION_MAP_LABEL_URL", "")
+TIANDITU_TOKEN = env("TIANDITU_TOKEN", "")
