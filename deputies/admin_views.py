@@ -1,50 +1,33 @@
 """Admin views of the register, on Wagtail's generic views (registered in wagtail_hooks.py).
 
-- `RegisterIndexView`: the snippet listing plus computed export columns, a CSV that opens in Excel
-  with its Chinese intact (UTF-8 with a byte-order mark) and dated file names;
-  `DraftStateIndexView` for draftable models, without a query per row for the 发布状态 column.
-- `RegisterInspectView`: the inspect view plus computed rows (场次/人次, 满意率, …).
-- `PermissionCheckedChooserViewSet`: a snippet chooser that, unlike Wagtail's default one, refuses
-  users without any permission on the model (used for the private VoterContactPerson).
+The listing, export, inspect and chooser scaffolding every register shares is core/admin_views.py
+(`RegisterIndexView`, `DraftStateIndexView`, `RegisterInspectView`,
+`PermissionCheckedChooserViewSet`, used for the private VoterContactPerson). Here:
+
+- display helpers reading the relations `deputy_prefetch()` prefetches (levels, constituencies,
+  deputy groups, townships);
 - `OverdueCheckInIndexView` / `OverdueCheckInViewSet`: 本季度未报到代表.
 """
 
 import datetime
-from collections import OrderedDict
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
-from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.coreutils import multigetattr
-from wagtail.models import Revision
 from wagtail.permissions import policy_registry
-from wagtail.snippets.views import chooser as snippet_chooser
-from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.chooser import SnippetChooserViewSet
+
+from core.admin_views import SEPARATOR, ChineseSpreadsheetExportMixin, chinese_date
 
 from .models import Area, CheckIn, Deputy, Election, GroupMembership
 from .models.base import quarter_of
 
-SEPARATOR = "、"
-EMPTY = "—"
-
-
 # -- Display helpers (they read the relations deputy_prefetch() prefetches) --------------------
-
-
-def chinese_date(value):
-    if not value:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def deputy_levels(deputy):
@@ -101,138 +84,6 @@ def deputy_prefetch(memberships=None):
 def quarter_label(date: datetime.date):
     year, quarter = quarter_of(date)
     return f"{year}年第{quarter}季度"
-
-
-def yes_no(value):
-    return "是" if value else "否"
-
-
-# -- Listing and inspect views -----------------------------------------------------------------
-
-
-class ChineseSpreadsheetExportMixin:
-    """Computed export columns, Chinese yes/no, a CSV Excel reads as UTF-8, dated file names.
-
-    `export_accessors` maps a `list_export` entry to a function of the row's object, for values
-    the model does not have as an attribute (levels joined, townships, counts …)."""
-
-    export_accessors = {}
-
-    custom_value_preprocess = {
-        **generic.IndexView.custom_value_preprocess,
-        bool: {"csv": yes_no, "xlsx": yes_no},
-    }
-
-    def to_row_dict(self, item):
-        return OrderedDict(
-            (
-                field,
-                self.export_accessors[field](item)
-                if field in self.export_accessors
-                else multigetattr(item, field),
-            )
-            for field in self.list_export
-        )
-
-    def get_filename(self):
-        return f"{super().get_filename()}-{timezone.localdate():%Y%m%d}"
-
-    def write_csv_response(self, queryset):
-        def rows():
-            yield "\ufeff"  # byte-order mark: Excel then reads the file as UTF-8, not GBK
-            yield from self.stream_csv(queryset)
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"{self.get_filename()}.csv"
-        )
-        return response
-
-
-class RegisterIndexView(ChineseSpreadsheetExportMixin, snippet_views.IndexView):
-    pass
-
-
-def attach_scheduled_revisions(objects):
-    """Fill the `scheduled_revision` cached property of draftable objects in one query.
-
-    The listing's 发布状态 column reads `status_string`, which asks for the scheduled revision: a
-    query per row otherwise."""
-    if not objects:
-        return
-    model = type(objects[0])
-    scheduled = {}
-    revisions = Revision.objects.filter(
-        base_content_type=model.get_base_content_type(),
-        object_id__in=[str(obj.pk) for obj in objects],
-        approved_go_live_at__isnull=False,
-    ).order_by("pk")  # as `scheduled_revision`'s `.first()` on the unordered revisions
-    for revision in revisions:
-        scheduled.setdefault(revision.object_id, revision)
-    for obj in objects:
-        obj.__dict__["scheduled_revision"] = scheduled.get(str(obj.pk))
-
-
-class DraftStateIndexView(RegisterIndexView):
-    """The listing of a draftable register (deputies), without a query per row for its status."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = rows = list(object_list)
-        attach_scheduled_revisions(rows)
-        return paginator, page, rows, is_paginated
-
-
-class RegisterInspectView(snippet_views.InspectView):
-    """`extra_fields` maps a row name to (label, function of the object) for computed rows."""
-
-    extra_fields = {}
-
-    def get_field_label(self, field_name, field):
-        if field_name in self.extra_fields:
-            return self.extra_fields[field_name][0]
-        return super().get_field_label(field_name, field)
-
-    def get_field_display_value(self, field_name, field):
-        if field_name in self.extra_fields:
-            value = self.extra_fields[field_name][1](self.object)
-        else:
-            value = super().get_field_display_value(field_name, field)
-        return EMPTY if value is None or value == "" else value
-
-
-# -- A chooser that checks model permissions -------------------------------------------------
-
-
-class ModelPermissionRequiredMixin:
-    """Wagtail's choosers list any model for any admin user; this one asks for at least one of the
-    model's permissions, as the model's own admin views do."""
-
-    def dispatch(self, request, *args, **kwargs):
-        policy = policy_registry.get_by_type(self.model_class)
-        if not policy.user_has_any_permission(request.user, ["add", "change", "delete", "view"]):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class PermissionCheckedChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = type(
-        "ChooseView", (ModelPermissionRequiredMixin, snippet_chooser.ChooseView), {}
-    )
-    choose_results_view_class = type(
-        "ChooseResultsView", (ModelPermissionRequiredMixin, snippet_chooser.ChooseResultsView), {}
-    )
-    chosen_view_class = type(
-        "ChosenView", (ModelPermissionRequiredMixin, snippet_chooser.SnippetChosenView), {}
-    )
-    chosen_multiple_view_class = type(
-        "ChosenMultipleView",
-        (ModelPermissionRequiredMixin, snippet_chooser.SnippetChosenMultipleView),
-        {},
-    )
-    create_view_class = type(
-        "CreateView", (ModelPermissionRequiredMixin, snippet_chooser.SnippetCreateView), {}
-    )
 
 
 # -- 本季度未报到代表 ------------------------------------------------------------------------

@@ -14,29 +14,24 @@ of blank cells are documented in docs/deputies.md, section 名册导入.
 import csv
 import datetime
 import io
-import logging
 import re
 import zipfile
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 from wagtail.actions.create import CreateAction
 from wagtail.actions.edit import EditAction
-from wagtail.search.backends import get_search_backends
-from wagtail.search.signal_handlers import post_save_signal_handler
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.tasks import update_reference_index_task
 
+from core.indexing import search_auto_update_paused, update_search_index
+
 from .models import Area, Constituency, Deputy, DeputyGroup, Election, GroupMembership, Level, Term
 from .models.register import duplicate_term_elections
-
-logger = logging.getLogger(__name__)
 
 
 class RegisterFileError(Exception):
@@ -128,38 +123,6 @@ CHINESE_DIGITS = dict(
 
 HEADER_SEARCH_ROWS = 10
 QUERY_CHUNK = 500
-
-
-@contextmanager
-def search_auto_update_paused(model):
-    """Pause the search index's save signal for `model` (Wagtail offers
-    `disable_reference_index_auto_update` for the reference index, nothing for search). Meant for
-    management commands: the signal is process-wide while paused."""
-    paused = post_save.disconnect(post_save_signal_handler, sender=model)
-    try:
-        yield
-    finally:
-        if paused:
-            post_save.connect(post_save_signal_handler, sender=model)
-
-
-def update_search_index(model, pks):
-    """Index the objects in bulk, as `manage.py update_index` does, in each auto-updated backend."""
-    pks = sorted(pks)
-    objects = []
-    for start in range(0, len(pks), QUERY_CHUNK):
-        objects += model.get_indexed_objects().filter(pk__in=pks[start : start + QUERY_CHUNK])
-    if not objects:
-        return
-    for backend in get_search_backends(with_auto_update=True):
-        try:
-            backend.add_bulk(model, objects)
-        except Exception:
-            # As the save signal does: an external service (Elasticsearch) being down must not
-            # lose the data; a database backend's error must abort the transaction.
-            if not backend.catch_indexing_errors:
-                raise
-            logger.exception("导入后更新搜索索引失败（%s），请稍后运行 update_index", backend)
 
 
 # --- reading the file --------------------------------------------------------------------------

@@ -11,7 +11,15 @@ out of the reference index, so no other view lists its rows. See docs/deputies.m
 from django.db.models import Count
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from core.admin_views import (
+    SEPARATOR,
+    DraftStateIndexView,
+    PermissionCheckedChooserViewSet,
+    RegisterViewSet,
+    publication,
+)
 
 from .admin_filters import (
     AreaFilterSet,
@@ -25,12 +33,7 @@ from .admin_filters import (
     VoterContactFilterSet,
 )
 from .admin_views import (
-    SEPARATOR,
-    DraftStateIndexView,
     OverdueCheckInViewSet,
-    PermissionCheckedChooserViewSet,
-    RegisterIndexView,
-    RegisterInspectView,
     deputy_constituencies,
     deputy_groups,
     deputy_levels,
@@ -50,26 +53,6 @@ from .models import (
     VoterContact,
     VoterContactPerson,
 )
-
-
-class RegisterViewSet(SnippetViewSet):
-    """What every register's viewset shares: ORM search (Wagtail's database search backends do
-    not split Chinese and crash on SQLite, wagtail#10217), computed export columns and inspect
-    rows, 50 rows a page."""
-
-    index_view_class = RegisterIndexView
-    inspect_view_class = RegisterInspectView
-    search_backend_name = None
-    list_per_page = 50
-    export_accessors = {}
-    inspect_extra_fields = {}
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(export_accessors=self.export_accessors, **kwargs)
-
-    def get_inspect_view_kwargs(self, **kwargs):
-        return super().get_inspect_view_kwargs(extra_fields=self.inspect_extra_fields, **kwargs)
-
 
 # -- Deputies --------------------------------------------------------------------------------
 
@@ -96,12 +79,6 @@ def committee_posts(deputy):
 
 def supervision_roles(deputy):
     return SEPARATOR.join(str(role) for role in deputy.supervision_roles.all())
-
-
-def publication(deputy):
-    if not deputy.live:
-        return "草稿（未发布）"
-    return "已发布，另有未发布的修改" if deputy.has_unpublished_changes else "已发布"
 
 
 class DeputyViewSet(RegisterViewSet):

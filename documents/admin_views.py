@@ -1,8 +1,7 @@
 """Admin views of 备案审查 (registered in documents/wagtail_hooks.py), on Wagtail's generic views.
 
-- Listings with computed export columns, a CSV Excel reads as UTF-8, dated file names
-  (`RegisterIndexView`), and the documents listing annotated with its latest review
-  (`document_queryset`).
+- The documents listing, annotated with its latest review (`document_queryset`), with 登记 /
+  回执 in each row's menu.
 - The document edit view, which keeps the registration (回执编号) of the database row whatever
   revision the form starts from, and offers 登记 / 回执.
 - Review create/edit views that write every stage change to Wagtail's log as
@@ -12,53 +11,51 @@
   change suggestions (法工委).
 - 登记 (`RegisterView`: GET confirms, POST registers) and the printable receipt (`ReceiptView`).
 - Edit-form panels (manual-entry notice, registration, stage history), the dashboard panel and a
-  chooser that checks model permissions.
+  bulk delete that checks the delete permission.
 
-The export mixin and `attach_scheduled_revisions` mirror deputies/admin_views.py: documents does
-not import deputies (see docs/architecture.md); both would move to core if a third app needs them.
+The listing, export, inspect and chooser scaffolding every register shares is
+core/admin_views.py (documents does not import deputies, see docs/architecture.md).
 """
 
 import datetime
 import logging
-from collections import OrderedDict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property, classproperty
 from django.utils.html import format_html, format_html_join
-from django.utils.http import content_disposition_header
 from django.views.generic import TemplateView
 from wagtail.admin.panels import Panel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.utils import get_user_display_name
-from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button
-from wagtail.coreutils import multigetattr
 from wagtail.log_actions import LogFormatter, log
-from wagtail.models import ModelLogEntry, Revision
+from wagtail.models import ModelLogEntry
 from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
-from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
+from core.admin_views import (
+    EMPTY,
+    SEPARATOR,
+    DraftStateIndexView,
+    RegisterInspectView,
+    chinese_date,
+)
 from core.models import SiteSettings
 
 from .admin_filters import MANUAL_TEXT_STATUSES, NO, YES
 from .models import DocumentFile, IssuingBody, NormativeDocument, Review, ReviewSuggestion
 
 logger = logging.getLogger(__name__)
-
-SEPARATOR = "、"
-EMPTY = "—"
 
 # The periods of the 备案审查 rules (e.g. the Beijing 备案审查条例, articles 11 and 12).
 FILING_DEADLINE_DAYS = 30  # 规范性文件应当自公布之日起三十日内报送备案
@@ -78,12 +75,6 @@ SUGGESTION_OPEN = (ReviewSuggestion.RECEIVED, ReviewSuggestion.PROCESSING)
 # -- Display helpers ---------------------------------------------------------------------------
 
 
-def chinese_date(value):
-    if not value:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def local_datetime(value):
     """'2026-03-21 14:05' in the site's time zone: for exports (XLSX would write UTC)."""
     return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
@@ -94,10 +85,6 @@ def chinese_datetime(value):
         return ""
     value = timezone.localtime(value)
     return f"{chinese_date(value)} {value:%H:%M}"
-
-
-def yes_no(value):
-    return "是" if value else "否"
 
 
 def filing_deadline(document):
@@ -128,12 +115,6 @@ def latest_stage_label(document):
 
 def latest_conclusion_label(document):
     return CONCLUSION_LABELS.get(document.latest_conclusion, "")
-
-
-def publication(obj):
-    if not obj.live:
-        return "草稿（未发布）"
-    return "已发布，另有未发布的修改" if obj.has_unpublished_changes else "已发布"
 
 
 def document_files(document):
@@ -171,98 +152,14 @@ def manual_entry_needed(document):
 # -- Listing and inspect views -------------------------------------------------------------------
 
 
-class ChineseSpreadsheetExportMixin:
-    """Computed export columns, Chinese yes/no, a CSV Excel reads as UTF-8, dated file names.
-
-    `export_accessors` maps a `list_export` entry to a function of the row's object."""
-
-    export_accessors = {}
-
-    custom_value_preprocess = {
-        **generic.IndexView.custom_value_preprocess,
-        bool: {"csv": yes_no, "xlsx": yes_no},
-    }
-
-    def to_row_dict(self, item):
-        return OrderedDict(
-            (
-                field,
-                self.export_accessors[field](item)
-                if field in self.export_accessors
-                else multigetattr(item, field),
-            )
-            for field in self.list_export
-        )
-
-    def get_filename(self):
-        return f"{super().get_filename()}-{timezone.localdate():%Y%m%d}"
-
-    def write_csv_response(self, queryset):
-        def rows():
-            yield "\ufeff"  # byte-order mark: Excel then reads the file as UTF-8, not GBK
-            yield from self.stream_csv(queryset)
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"{self.get_filename()}.csv"
-        )
-        return response
-
-
-class RegisterIndexView(ChineseSpreadsheetExportMixin, snippet_views.IndexView):
-    pass
-
-
-def attach_scheduled_revisions(objects):
-    """Fill the `scheduled_revision` cached property of draftable objects in one query (the
-    发布状态 column asks for it: a query per row otherwise)."""
-    if not objects:
-        return
-    model = type(objects[0])
-    scheduled = {}
-    revisions = Revision.objects.filter(
-        base_content_type=model.get_base_content_type(),
-        object_id__in=[str(obj.pk) for obj in objects],
-        approved_go_live_at__isnull=False,
-    ).order_by("pk")
-    for revision in revisions:
-        scheduled.setdefault(revision.object_id, revision)
-    for obj in objects:
-        obj.__dict__["scheduled_revision"] = scheduled.get(str(obj.pk))
-
-
-class DocumentIndexView(RegisterIndexView):
+class DocumentIndexView(DraftStateIndexView):
     """The documents listing: no query per row for the 发布状态 column, and 登记 / 回执 in each
     row's menu."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = rows = list(object_list)
-        attach_scheduled_revisions(rows)
-        return paginator, page, rows, is_paginated
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         button = registration_button(self.request.user, instance)
         return [*buttons, button] if button else buttons
-
-
-class RegisterInspectView(snippet_views.InspectView):
-    """`extra_fields` maps a row name to (label, function of the object) for computed rows."""
-
-    extra_fields = {}
-
-    def get_field_label(self, field_name, field):
-        if field_name in self.extra_fields:
-            return self.extra_fields[field_name][0]
-        return super().get_field_label(field_name, field)
-
-    def get_field_display_value(self, field_name, field):
-        if field_name in self.extra_fields:
-            value = self.extra_fields[field_name][1](self.object)
-        else:
-            value = super().get_field_display_value(field_name, field)
-        return EMPTY if value is None or value == "" else value
 
 
 class DocumentInspectView(RegisterInspectView):
@@ -861,18 +758,7 @@ def dashboard_panels(request, panels):
         panels.append(ReviewDashboardPanel(request))
 
 
-# -- A chooser that checks model permissions -----------------------------------------------------
-
-
-class ModelPermissionRequiredMixin:
-    """Wagtail's snippet choosers list any model for any admin user; these ask for at least one
-    of the model's permissions, as the model's own admin views do."""
-
-    def dispatch(self, request, *args, **kwargs):
-        policy = policy_registry.get_by_type(self.model_class)
-        if not policy.user_has_any_permission(request.user, ["add", "change", "delete", "view"]):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+# -- Bulk delete that checks the delete permission -----------------------------------------------
 
 
 class PermissionCheckedDeleteBulkAction(DeleteBulkAction):
@@ -887,17 +773,3 @@ class PermissionCheckedDeleteBulkAction(DeleteBulkAction):
         if not policy_registry.get_by_type(self.model).user_has_permission(request.user, "delete"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-
-def _checked(name, view_class):
-    return type(name, (ModelPermissionRequiredMixin, view_class), {})
-
-
-class PermissionCheckedChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = _checked("ChooseView", snippet_chooser.ChooseView)
-    choose_results_view_class = _checked("ChooseResultsView", snippet_chooser.ChooseResultsView)
-    chosen_view_class = _checked("ChosenView", snippet_chooser.SnippetChosenView)
-    chosen_multiple_view_class = _checked(
-        "ChosenMultipleView", snippet_chooser.SnippetChosenMultipleView
-    )
-    create_view_class = _checked("CreateView", snippet_chooser.SnippetCreateView)

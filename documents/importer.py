@@ -35,13 +35,12 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, ReferenceIndex
-from wagtail.search.backends import get_search_backends
-from wagtail.search.signal_handlers import post_save_signal_handler
 from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from core.indexing import search_auto_update_paused, update_search_index
 
 from . import numerals
 from .extract import (
@@ -396,24 +395,6 @@ def _body_from_layout(lines, title):
 # --- search and reference indexes ---------------------------------------------------------------
 
 
-def update_search_index(model, pks):
-    """Index the objects in bulk, as `manage.py update_index` does, in each auto-updated backend."""
-    pks = sorted(pks)
-    if not pks:
-        return
-    for start in range(0, len(pks), QUERY_CHUNK):
-        objects = list(model.get_indexed_objects().filter(pk__in=pks[start : start + QUERY_CHUNK]))
-        for backend in get_search_backends(with_auto_update=True):
-            try:
-                backend.add_bulk(model, objects)
-            except Exception:
-                # As Wagtail's save signal does: an external service being down must not lose the
-                # import; a database backend's error must abort the batch.
-                if not backend.catch_indexing_errors:
-                    raise
-                logger.exception("导入后更新搜索索引失败（%s），请稍后运行 update_index", backend)
-
-
 class Indexing:
     """How the search index and Wagtail's reference index (the "usage" of files) follow an import.
 
@@ -440,17 +421,8 @@ class Indexing:
         if self.mode == "row":
             yield
             return
-        paused = [
-            model
-            for model in models
-            if post_save.disconnect(post_save_signal_handler, sender=model)
-        ]
-        try:
-            with disable_reference_index_auto_update():
-                yield
-        finally:
-            for model in paused:
-                post_save.connect(post_save_signal_handler, sender=model)
+        with search_auto_update_paused(*models), disable_reference_index_auto_update():
+            yield
 
     def flush(self, objects):
         """Index `objects` (of any of the imported models) in batch mode."""

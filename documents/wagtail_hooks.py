@@ -14,7 +14,14 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from core.admin_views import (
+    EMPTY,
+    PermissionCheckedChooserViewSet,
+    RegisterViewSet,
+    publication,
+)
 
 from .admin_filters import (
     NormativeDocumentFilterSet,
@@ -22,19 +29,15 @@ from .admin_filters import (
     ReviewSuggestionFilterSet,
 )
 from .admin_views import (
-    EMPTY,
     REGISTER_ACTION,
     STAGE_ACTION,
     DocumentEditView,
     DocumentIndexView,
     DocumentInspectView,
     ManualEntryNoticePanel,
-    PermissionCheckedChooserViewSet,
     PermissionCheckedDeleteBulkAction,
     ReceiptView,
     RegisterFormatter,
-    RegisterIndexView,
-    RegisterInspectView,
     RegisterView,
     RegistrationPanel,
     ReviewCreateView,
@@ -52,7 +55,6 @@ from .admin_views import (
     latest_conclusion_label,
     latest_stage_label,
     local_datetime,
-    publication,
     refresh_text_if_files_changed,
     stage_history,
     user_name,
@@ -61,25 +63,12 @@ from .forms import ReviewAdminForm, ReviewSuggestionAdminForm
 from .models import IssuingBody, NormativeDocument, Review, ReviewSuggestion
 
 
-class RegisterViewSet(SnippetViewSet):
-    """What every register's viewset shares: ORM search (Wagtail's database search backends do
-    not split Chinese and crash on SQLite, wagtail#10217), computed export columns and inspect
-    rows, choosers that check permissions, 50 rows a page."""
+class DocumentsViewSet(RegisterViewSet):
+    """The register's viewset (core/admin_views.py) with choosers that check permissions and an
+    inspect view."""
 
-    index_view_class = RegisterIndexView
-    inspect_view_class = RegisterInspectView
     chooser_viewset_class = PermissionCheckedChooserViewSet
-    search_backend_name = None
-    list_per_page = 50
     inspect_view_enabled = True
-    export_accessors = {}
-    inspect_extra_fields = {}
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(export_accessors=self.export_accessors, **kwargs)
-
-    def get_inspect_view_kwargs(self, **kwargs):
-        return super().get_inspect_view_kwargs(extra_fields=self.inspect_extra_fields, **kwargs)
 
 
 # -- Normative documents -----------------------------------------------------------------------
@@ -101,7 +90,7 @@ def registration(document):
     return f"{document.receipt_number}（{when}{'，' + by if by else ''}）"
 
 
-class NormativeDocumentViewSet(RegisterViewSet):
+class NormativeDocumentViewSet(DocumentsViewSet):
     model = NormativeDocument
     icon = "doc-full"
     menu_label = "规范性文件"
@@ -214,7 +203,7 @@ class NormativeDocumentViewSet(RegisterViewSet):
 # -- Reviews -----------------------------------------------------------------------------------
 
 
-class ReviewViewSet(RegisterViewSet):
+class ReviewViewSet(DocumentsViewSet):
     model = Review
     icon = "tasks"
     menu_label = "审查"
@@ -302,7 +291,7 @@ def suggestion_document(suggestion):
     return suggestion.document_label or EMPTY
 
 
-class ReviewSuggestionViewSet(RegisterViewSet):
+class ReviewSuggestionViewSet(DocumentsViewSet):
     """The listing, search and export hold no name or contact of the citizen."""
 
     model = ReviewSuggestion
@@ -391,7 +380,7 @@ class ReviewSuggestionViewSet(RegisterViewSet):
 # -- Issuing bodies ----------------------------------------------------------------------------
 
 
-class IssuingBodyViewSet(RegisterViewSet):
+class IssuingBodyViewSet(DocumentsViewSet):
     model = IssuingBody
     icon = "site"
     menu_label = "制定机关"

@@ -32,7 +32,7 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
-from deputies.admin_views import SEPARATOR, DraftStateIndexView, RegisterInspectView
+from core.admin_views import SEPARATOR, DraftStateIndexView, RegisterInspectView
 
 from .permissions import ALL_ACTIONS, LISTING_ACTIONS, policy_for
 

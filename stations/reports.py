@@ -3,17 +3,8 @@ with a row per station, exportable as CSV/XLSX, and a dashboard panel summarisin
 
 Who sees what: users holding `stations.view_station` (工作站管理员, 代表工委, superusers); a
 station administrator sees his own stations only, 代表工委 and superusers every station
-(checks.stations_for). Wired up in stations/wagtail_hooks.py:
-
-    @hooks.register("register_admin_urls")
-    def station_check_urls():
-        return reports.register_admin_urls()
-
-    hooks.register("register_reports_menu_item", reports.checks_menu_item)
-
-    @hooks.register("construct_homepage_panels")
-    def station_checks_panel(request, panels):
-        panels.append(reports.dashboard_panel(request))
+(checks.stations_for). Wired up in stations/wagtail_hooks.py (`register_admin_urls`,
+`register_reports_menu_item`, `construct_homepage_panels`).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -27,6 +18,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from core.admin_views import EMPTY, chinese_date
+
 from . import checks
 from .models import Station
 
@@ -34,15 +27,10 @@ VIEW_PERMISSION = "stations.view_station"
 TITLE = "工作站规范化检查"
 URL_NAME = "stations_checks"
 RESULTS_URL_NAME = "stations_checks_results"
-EMPTY = "—"
 
 
 def can_view(user):
     return bool(user and user.is_active and user.has_perm(VIEW_PERMISSION))
-
-
-def chinese_date(value):
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def _idle_text(row):

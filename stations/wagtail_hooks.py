@@ -14,9 +14,9 @@ from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.rich_text import expand_db_html
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from deputies.admin_views import SEPARATOR, yes_no
+from core.admin_views import SEPARATOR, RegisterViewSet, publication, yes_no
 
 from . import admin_views, reports
 from .admin_filters import ActivityFilterSet, ReceptionFilterSet, StationFilterSet
@@ -27,10 +27,10 @@ from .permissions import register_policies
 register_policies()
 
 
-class StationScopedViewSet(SnippetViewSet):
-    """What the three viewsets share: every view narrowed to the user's stations, ORM search
-    (wagtail#10217; the database backends do not split Chinese), computed export columns and
-    inspect rows, 50 rows a page. `chooser_search_fields`: what the chooser's search looks in."""
+class StationScopedViewSet(RegisterViewSet):
+    """What the three viewsets share: the register's (ORM search, computed export columns and
+    inspect rows, 50 rows a page: core/admin_views.py), every view narrowed to the user's
+    stations, an inspect view. `chooser_search_fields`: what the chooser's search looks in."""
 
     index_view_class = admin_views.StationScopedIndexView
     edit_view_class = admin_views.EditView
@@ -47,32 +47,16 @@ class StationScopedViewSet(SnippetViewSet):
     lock_view_class = admin_views.LockView
     unlock_view_class = admin_views.UnlockView
 
-    search_backend_name = None
-    list_per_page = 50
     inspect_view_enabled = True
-    export_accessors = {}
-    inspect_extra_fields = {}
     chooser_search_fields = ()
 
     @property
     def chooser_viewset_class(self):
         return admin_views.chooser_viewset_class(self.chooser_search_fields)
 
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(export_accessors=self.export_accessors, **kwargs)
-
-    def get_inspect_view_kwargs(self, **kwargs):
-        return super().get_inspect_view_kwargs(extra_fields=self.inspect_extra_fields, **kwargs)
-
     def get_urlpatterns(self):
         # Every URL naming an object is guarded, views added in later Wagtail versions too.
         return admin_views.guard_urlpatterns(super().get_urlpatterns(), self.model)
-
-
-def publication(obj):
-    if not obj.live:
-        return "草稿（未发布）"
-    return "已发布，另有未发布的修改" if obj.has_unpublished_changes else "已发布"
 
 
 def names(deputies):

@@ -1,13 +1,7 @@
-"""Data and helpers shared by the register's admin tests (test_admin, test_admin_permissions)."""
+"""Data shared by the register's admin tests (test_admin, test_admin_permissions); the helpers
+every register's admin tests use are tests/admin_helpers.py."""
 
-import csv
 import datetime
-import io
-
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.urls import reverse
-from openpyxl import load_workbook
 
 from deputies.factories import (
     CheckInFactory,
@@ -37,43 +31,6 @@ VOTER_DATA = "选民信息管理"
 VOTER_NAME = "孙小选"
 VOTER_PHONE = "13912345678"
 VOTER_ADDRESS = "城关镇东风村三组18号"
-
-
-def url(model, view, *args):
-    return reverse(model.snippet_viewset.get_url_name(view), args=args)
-
-
-def make_user(username, *groups, superuser=False):
-    User = get_user_model()
-    if superuser:
-        return User.objects.create_superuser(username, f"{username}@example.com", "pw")
-    user = User.objects.create_user(username, f"{username}@example.com", "pw")
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
-
-
-def listed(response):
-    """The objects on a listing page."""
-    assert response.status_code == 200, response.status_code
-    return list(response.context["object_list"])
-
-
-def body(response):
-    if response.streaming:
-        return b"".join(response.streaming_content)
-    return response.content
-
-
-def csv_rows(response):
-    assert response["Content-Type"].startswith("text/csv"), response["Content-Type"]
-    text = body(response).decode("utf-8")
-    assert text.startswith("\ufeff"), "the CSV starts with a byte-order mark for Excel"
-    return list(csv.reader(io.StringIO(text[1:])))
-
-
-def xlsx_rows(response):
-    workbook = load_workbook(io.BytesIO(body(response)), read_only=True)
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
 class RegisterData:

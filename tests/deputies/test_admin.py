@@ -33,25 +33,15 @@ from deputies.models import (
     VoterContactPerson,
 )
 from deputies.models.base import quarter_bounds, quarter_of
+from tests.admin_helpers import ListingAssertions, body, csv_rows, listed, make_user, url, xlsx_rows
 
-from .admin_helpers import (
-    VOTER_ADDRESS,
-    VOTER_NAME,
-    VOTER_PHONE,
-    RegisterData,
-    body,
-    csv_rows,
-    listed,
-    make_user,
-    url,
-    xlsx_rows,
-)
+from .admin_helpers import VOTER_ADDRESS, VOTER_NAME, VOTER_PHONE, RegisterData
 
 END_BEFORE_START = "结束日期不能早于开始日期。"
 OVERDUE_URL = "deputies_overdue_checkins:index"
 
 
-class AdminTestCase(RegisterData, TestCase):
+class AdminTestCase(ListingAssertions, RegisterData, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.create_register()
@@ -59,12 +49,6 @@ class AdminTestCase(RegisterData, TestCase):
 
     def setUp(self):
         self.client.force_login(self.superuser)
-
-    def listing(self, model, **params):
-        return listed(self.client.get(url(model, "list"), params))
-
-    def assertListed(self, model, params, expected):
-        self.assertCountEqual(self.listing(model, **params), expected, params)
 
 
 def deputy_form_data(elections=(), initial=0, levels=None, **fields):

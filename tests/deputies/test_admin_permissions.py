@@ -18,6 +18,7 @@ from deputies.models import (
     VoterContact,
     VoterContactPerson,
 )
+from tests.admin_helpers import body, csv_rows, listed, make_user, url, xlsx_rows
 
 from .admin_helpers import (
     STAFF,
@@ -26,12 +27,6 @@ from .admin_helpers import (
     VOTER_NAME,
     VOTER_PHONE,
     RegisterData,
-    body,
-    csv_rows,
-    listed,
-    make_user,
-    url,
-    xlsx_rows,
 )
 
 GROUP_MENU = "代表管理"

@@ -25,19 +25,9 @@ from documents.factories import (
     ReviewSuggestionFactory,
 )
 from documents.models import IssuingBody, NormativeDocument, Review, ReviewSuggestion
+from tests.admin_helpers import ListingAssertions, csv_rows, listed, make_user, text, url, xlsx_rows
 
-from .admin_helpers import (
-    STAFF,
-    csv_rows,
-    denied,
-    edit_form,
-    listed,
-    make_user,
-    resubmission,
-    text,
-    url,
-    xlsx_rows,
-)
+from .admin_helpers import STAFF, denied, edit_form, resubmission
 
 MENU = "备案审查"
 CONTACT = "13800001234"
@@ -143,7 +133,7 @@ class RegistryData:
             self.assertNotIn(suggestion.check_code, content, what)
 
 
-class AdminTestCase(RegistryData, TestCase):
+class AdminTestCase(ListingAssertions, RegistryData, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.create_registry()
@@ -151,12 +141,6 @@ class AdminTestCase(RegistryData, TestCase):
 
     def setUp(self):
         self.client.force_login(self.staff)
-
-    def listing(self, model, **params):
-        return listed(self.client.get(url(model, "list"), params))
-
-    def assertListed(self, model, params, expected):
-        self.assertCountEqual(self.listing(model, **params), expected, params)
 
 
 class TestDocumentListing(AdminTestCase):

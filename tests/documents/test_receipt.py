@@ -17,9 +17,10 @@ from core.models import SiteSettings
 from documents.admin_views import REGISTER_ACTION, STAGE_ACTION, filing_status
 from documents.factories import DocumentFileFactory, NormativeDocumentFactory, ReviewFactory
 from documents.models import NormativeDocument, Review
+from tests.admin_helpers import make_user, text, url
 from tests.helpers import default_home, h1_texts, parse
 
-from .admin_helpers import STAFF, denied, edit_form, make_user, resubmission, text, url
+from .admin_helpers import STAFF, denied, edit_form, resubmission
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 

@@ -12,8 +12,9 @@ from wagtail.models import ModelLogEntry
 from documents.admin_views import STAGE_ACTION, stage_change_text
 from documents.factories import ConcludedReviewFactory, NormativeDocumentFactory, ReviewFactory
 from documents.models import Review
+from tests.admin_helpers import make_user, text, url
 
-from .admin_helpers import STAFF, edit_form, make_user, resubmission, text, url
+from .admin_helpers import STAFF, edit_form, resubmission
 
 RECEIVED, REVIEWING, CONCLUDED = Review.RECEIVED, Review.REVIEWING, Review.CONCLUDED
 

@@ -33,7 +33,7 @@ from stations.factories import (
 )
 from stations.forms import NOT_YOUR_STATION, PAST_RECEPTION
 from stations.models import Activity, Reception, Station
-from tests.deputies.admin_helpers import csv_rows, listed, make_user, url, xlsx_rows
+from tests.admin_helpers import ListingAssertions, csv_rows, make_user, url, xlsx_rows
 
 STATION_ADMINS = "工作站管理员"
 STAFF = "代表工委"
@@ -123,7 +123,7 @@ def png(size=(40, 30), name="photo.png"):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-class AdminTestCase(TestCase):
+class AdminTestCase(ListingAssertions, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.chengguan = TownshipFactory(name="城关镇")
@@ -183,12 +183,6 @@ class AdminTestCase(TestCase):
 
     def setUp(self):
         self.client.force_login(self.staff)
-
-    def listing(self, model, **params):
-        return listed(self.client.get(url(model, "list"), params))
-
-    def assertListed(self, model, params, expected):
-        self.assertCountEqual(self.listing(model, **params), expected, params)
 
 
 class TestListings(AdminTestCase):

@@ -29,7 +29,7 @@ from stations.factories import (
 )
 from stations.models import Activity, Reception, Station
 from stations.permissions import policy_for
-from tests.deputies.admin_helpers import body, csv_rows, listed, make_user, url, xlsx_rows
+from tests.admin_helpers import body, csv_rows, listed, make_user, url, xlsx_rows
 
 STATION_ADMINS = "工作站管理员"
 STAFF = "代表工委"
