@@ -7,13 +7,14 @@ Each benchmark builds its own throwaway database, so it never touches db.sqlite3
 import os
 import sys
 
-from benchmarks import areas, deputies, import_documents, pages, registry
+from benchmarks import areas, deputies, import_documents, pages, registry, search
 
 BENCHMARKS = {
     "pages": pages.main,
     "deputies": deputies.main,
     "import": import_documents.main,
     "areas": areas.main,
+    "search": search.main,
     "registry": registry.main,
 }
 

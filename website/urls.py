@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("api/search/", search_views.api_search, name="api_search"),
     path("api/areas/", stations_api.areas, name="api_areas"),
 ]
 

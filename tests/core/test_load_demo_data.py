@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Max
 from django.test import TestCase, override_settings
+from wagtail.contrib.search_promotions.models import QueryDailyHits, SearchPromotion
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
@@ -20,6 +21,8 @@ def snapshot():
         "images": get_image_model().objects.count(),
         "users": get_user_model().objects.count(),
         "categories": NewsCategory.objects.count(),
+        "search promotions": SearchPromotion.objects.count(),
+        "search hits": QueryDailyHits.objects.count(),
         "latest revision": Page.objects.aggregate(Max("latest_revision_created_at"))[
             "latest_revision_created_at__max"
         ],
@@ -88,6 +91,16 @@ class TestLoadDemoData(TestCase):
             user = User.objects.get(username=username)
             self.assertEqual(list(user.groups.values_list("name", flat=True)), [group])
             self.assertFalse(user.is_superuser)
+
+    def test_the_search_page_shows_demo_promotions_and_popular_queries(self):
+        self.assertEqual(SearchPromotion.objects.count(), 3)
+        soup = parse(self.client.get("/search/", {"q": "接待日"}))
+        promoted = soup.select(".search-promotions li a")
+        self.assertEqual([a["href"] for a in promoted], ["/stations/"])
+        self.assertTrue(soup.select(".search-results li"), "the demo receptions are found")
+        soup = parse(self.client.get("/search/"))
+        popular = [a.get_text() for a in soup.select(".search-popular a")]
+        self.assertEqual(popular[:2], ["代表接待日", "倡议书"])
 
     def test_demo_home_page_renders_with_news(self):
         response = self.client.get("/")

@@ -12,7 +12,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
-from wagtail.search.models import IndexEntry
 
 from deputies.factories import (
     ConstituencyFactory,
@@ -28,6 +27,7 @@ from deputies.factories import (
 )
 from deputies.importer import COLUMNS
 from deputies.models import Area, Constituency, Deputy, Election, GroupMembership, SupervisionRole
+from search.models import IndexEntry
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

@@ -183,3 +183,19 @@ class TestEditorSubmitsReviewerPublishes(TestCase):
         response = self.client.get("/rules/")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "每季度至少报到一次。")
+
+
+class TestSearchPromotionPermissions(TestCase):
+    def test_reviewers_keep_the_promoted_search_results(self):
+        def codenames(group):
+            return set(
+                Group.objects.get(name=group)
+                .permissions.filter(content_type__app_label="wagtailsearchpromotions")
+                .values_list("codename", flat=True)
+            )
+
+        self.assertEqual(
+            codenames("审核"),
+            {"add_searchpromotion", "change_searchpromotion", "delete_searchpromotion"},
+        )
+        self.assertEqual(codenames("编辑"), set())

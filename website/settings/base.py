@@ -4,6 +4,7 @@ variable is read from the environment (listed in .env.example). dev.py and test.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -184,7 +186,54 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+
+def search_backends(urls, index="county_site", analyzer="smartcn", timeout="5"):
+    """WAGTAILSEARCH_BACKENDS from SEARCH_URL, SEARCH_INDEX, SEARCH_ANALYZER, SEARCH_TIMEOUT.
+
+    No URL: the project's Chinese-aware backend on SQLite or PostgreSQL (search/backends/).
+    URLs: Elasticsearch 8 with a Chinese analyzer is the default, and the database backend stays
+    as "database": Wagtail's signals keep both indexes current, and the site searches the
+    database while Elasticsearch is unreachable (docs/search.md, "Elasticsearch")."""
+    database = {"BACKEND": "search.backends"}
+    if not urls:
+        return {"default": database}
+    if analyzer not in {"smartcn", "ik"}:
+        raise ImproperlyConfigured(
+            f"SEARCH_ANALYZER 只能是 smartcn 或 ik（SEARCH_ANALYZER={analyzer!r}: smartcn or ik）"
+        )
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", index):
+        raise ImproperlyConfigured(
+            f"SEARCH_INDEX 只能含小写字母、数字和 _ . -（SEARCH_INDEX={index!r}: lower-case"
+            " letters, digits, _ . - as Elasticsearch index names require）"
+        )
+    try:
+        seconds = float(timeout)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SEARCH_TIMEOUT 应为秒数（SEARCH_TIMEOUT={timeout!r}: seconds）"
+        ) from None
+    return {
+        "default": {
+            "BACKEND": "search.backends.elasticsearch",
+            "URLS": urls,
+            "INDEX_PREFIX": f"{index}_",  # county_site_wagtailcore_page, …
+            "ANALYZER": analyzer,
+            "TIMEOUT": seconds,
+            # One retry, on another node of a cluster; a node that does not answer is not
+            # waited for again (the client's default is 3 retries).
+            "OPTIONS": {"max_retries": 1},
+        },
+        "database": database,
+    }
+
+
+WAGTAILSEARCH_BACKENDS = search_backends(
+    env_list("SEARCH_URL"),
+    index=env("SEARCH_INDEX", "county_site"),
+    analyzer=env("SEARCH_ANALYZER", "smartcn"),
+    timeout=env("SEARCH_TIMEOUT", "5"),
+)
 # md: import_documents attaches the law corpus's Markdown files (docs/documents-import.md).
 WAGTAILDOCS_EXTENSIONS = [
     *("pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "txt", "md", "csv", "zip"),

@@ -4,6 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
+# The suite sets search backends itself (Elasticsearch only against ELASTICSEARCH_TEST_URL).
+os.environ.pop("SEARCH_URL", None)
 
 from .base import *  # noqa: F403
 
