@@ -454,6 +454,7 @@ def api_latency(label, queries):
         client.get("/api/search/", {"q": query})
     times, sql = [], []
     for query in queries:
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get("/api/search/", {"q": query})
