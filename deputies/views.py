@@ -3,6 +3,7 @@
 ""            the serving deputies, filterable by level, township and group, paginated
 <int:pk>/     a deputy's profile with the duty record
 committee/    the standing committee of the current term, by post
+csv/          the list as a CSV download, same filters (core/csv_export.py)
 
 Only published deputies (Deputy.objects.public()) are shown. Voters' personal data
 (VoterContactPerson) is never queried here: the duty record carries voter contact counts only.
@@ -13,6 +14,7 @@ import them (dependencies run stations → deputies)."""
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q, Sum
 from django.http import Http404
@@ -21,6 +23,7 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.images import get_image_model
 
+from core.csv_export import csv_response, iterate
 from core.utils import paginate, parse_int
 
 from .models import (
@@ -87,22 +90,24 @@ def _memberships(date, term):
     return memberships.order_by("group__sort_order", "group__name")
 
 
-def deputies_for_listing(date, term):
+def deputies_for_listing(date, term, photos=True):
     """Serving, published deputies in the official order (按姓氏笔画), with everything a card
     shows prefetched: the number of queries does not grow with the number of deputies."""
+    prefetches = [
+        "levels",
+        Prefetch("elections", queryset=_elections(term), to_attr="current_elections"),
+        Prefetch(
+            "group_memberships",
+            queryset=_memberships(date, term),
+            to_attr="current_memberships",
+        ),
+    ]
+    if photos:
+        prefetches.append(Prefetch("photo", queryset=_photos()))
     return (
         Deputy.objects.public()
         .serving(date)
-        .prefetch_related(
-            "levels",
-            Prefetch("elections", queryset=_elections(term), to_attr="current_elections"),
-            Prefetch(
-                "group_memberships",
-                queryset=_memberships(date, term),
-                to_attr="current_memberships",
-            ),
-            Prefetch("photo", queryset=_photos()),
-        )
+        .prefetch_related(*prefetches)
         .order_by("sort_key", "name", "pk")
     )
 
@@ -152,7 +157,10 @@ def in_township(township, date, term):
     return Q(pk__in=elected.values("deputy")) | Q(pk__in=members.values("deputy"))
 
 
-def list_context(page, request):
+def parse_list_filters(request):
+    """The list's filters from the query string (?level=, ?township=, ?group=, ?date=), with the
+    choices they are picked from; a malformed or unknown value is ignored with a notice. Shared
+    by the list and its CSV download, so both show the same deputies."""
     notices = []
     date, as_of = parse_date(request, notices)
     term = Term.current(date)
@@ -187,29 +195,127 @@ def list_context(page, request):
         "未找到所选代表小组，已显示全部代表小组。",
         notices,
     )
-
-    deputies = deputies_for_listing(date, term)
-    if level is not None:
-        deputies = deputies.filter(levels=level)
-    if township is not None:
-        deputies = deputies.filter(in_township(township, date, term))
-    if group is not None:
-        members = GroupMembership.objects.as_of(date).filter(group=group)
-        deputies = deputies.filter(pk__in=members.values("deputy"))
-
     return {
-        "deputies_page": paginate(request, deputies, page.page_size or 40),
+        "date": date,
+        "as_of": as_of,
+        "term": term,
         "levels": levels,
         "townships": townships,
         "groups": groups,
+        "level": level,
+        "township": township,
+        "group": group,
+        "notices": notices,
+    }
+
+
+def filter_deputies(deputies, filters):
+    """`deputies` narrowed by the filters of parse_list_filters()."""
+    date, term = filters["date"], filters["term"]
+    if filters["level"] is not None:
+        deputies = deputies.filter(levels=filters["level"])
+    if filters["township"] is not None:
+        deputies = deputies.filter(in_township(filters["township"], date, term))
+    if filters["group"] is not None:
+        members = GroupMembership.objects.as_of(date).filter(group=filters["group"])
+        deputies = deputies.filter(pk__in=members.values("deputy"))
+    return deputies
+
+
+def list_query(filters):
+    """The list's query string of the active filters (no page), for the CSV link."""
+    params = {
+        "level": filters["level"].code if filters["level"] else None,
+        "township": filters["township"].pk if filters["township"] else None,
+        "group": filters["group"].pk if filters["group"] else None,
+        "date": filters["date"].isoformat() if filters["as_of"] else None,
+    }
+    query = urlencode({key: value for key, value in params.items() if value is not None})
+    return f"?{query}" if query else ""
+
+
+def list_context(page, request):
+    filters = parse_list_filters(request)
+    date, term = filters["date"], filters["term"]
+    level, township, group = filters["level"], filters["township"], filters["group"]
+    deputies = filter_deputies(deputies_for_listing(date, term), filters)
+    return {
+        "deputies_page": paginate(request, deputies, page.page_size or 40),
+        "levels": filters["levels"],
+        "townships": filters["townships"],
+        "groups": filters["groups"],
         "selected_level": level,
         "selected_township": township,
         "selected_group": group,
         "filtered": any(item is not None for item in (level, township, group)),
-        "as_of": date if as_of else None,
+        "as_of": date if filters["as_of"] else None,
         "term": term,
-        "notices": notices,
+        "notices": filters["notices"],
+        "csv_url": page.get_url(request) + page.reverse_subpage("csv") + list_query(filters),
     }
+
+
+# The columns of the CSV download: what the list's cards and the profile's facts show, no more
+# (no 代表编号, no status notes; voters' data is never queried here).
+CSV_HEADER = [
+    "姓名",
+    "性别",
+    "民族",
+    "出生年份",
+    "政治面貌",
+    "学历",
+    "工作单位及职务",
+    "代表层级",
+    "选区",
+    "代表小组",
+    "当选日期",
+    "公开联系电话",
+    "公开电子邮箱",
+    "网页",
+]
+
+
+def csv_rows(page, request, filters):
+    date, term = filters["date"], filters["term"]
+    deputies = filter_deputies(deputies_for_listing(date, term, photos=False), filters)
+    prefix = page.get_full_url(request) + page.reverse_subpage("profile", args=[0]).removesuffix(
+        "0/"
+    )
+    for deputy in iterate(deputies):
+        yield [
+            deputy.name,
+            deputy.get_gender_display(),
+            deputy.ethnicity,
+            deputy.birth_year,
+            deputy.party,
+            deputy.education,
+            deputy.post,
+            [f"{level.name}人大代表" for level in deputy.levels.all()],
+            [
+                f"{election.constituency.level.name}级{election.constituency.name}"
+                for election in deputy.current_elections
+            ],
+            [
+                membership.group.name
+                if membership.role == "member"
+                else f"{membership.group.name}（{membership.get_role_display()}）"
+                for membership in deputy.current_memberships
+            ],
+            deputy.elected_date,
+            deputy.phone,
+            deputy.email,
+            f"{prefix}{deputy.pk}/",
+        ]
+
+
+def csv_download(page, request):
+    """The list as a CSV file (csv/): the same deputies as the list with the same filters, all
+    pages, in the official order."""
+    filters = parse_list_filters(request)
+    date = filters["date"]
+    return csv_response(
+        f"deputies-{date.isoformat()}.csv", CSV_HEADER, csv_rows(page, request, filters)
+    )
 
 
 def profile_context(page, request, pk):

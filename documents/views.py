@@ -3,6 +3,7 @@
 ""                  live documents with facets (制定机关, 年度, 效力, 审查结论) and counts
 <int:pk>/           a document: metadata, validity links, concluded reviews, files, full text
 statistics/         annual statistics (documents/stats.py)
+csv/                the list as a CSV download, same filters (core/csv_export.py)
 catalogue/[<year>/] the annual catalogue (备案目录)
 suggest/            the review-suggestion form (审查建议), PRG to a one-time confirmation
 track/              a suggestion's status by tracking number plus check code (查询码)
@@ -22,6 +23,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     OuterRef,
     Q,
@@ -31,9 +33,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django_ratelimit.core import get_usage
 
+from core.csv_export import csv_response, iterate
 from core.utils import paginate, parse_int
 
 from . import fulltext
@@ -52,6 +56,7 @@ STATUS_LABELS = {
     NOT_REVIEWED: "未审查",
 }
 STATUS_ORDER = [key for key, _label in Review.CONCLUSION_CHOICES] + [REVIEWING, NOT_REVIEWED]
+CONCLUSION_KEYS = frozenset(dict(Review.CONCLUSION_CHOICES))
 VALIDITY_LABELS = dict(NormativeDocument.VALIDITY_CHOICES)
 MIN_YEAR, MAX_YEAR = 1949, 2100
 QUERY_MAX = 100
@@ -460,7 +465,78 @@ def registry(page, request):
             "active_filters": active_filters(filters, base),
             "hidden_params": hidden_params,
             "notices": notices,
+            "csv_url": _url(base + page.reverse_subpage("csv"), filters.params()),
         },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The list as CSV
+
+# The columns of the CSV download: what the list and a document's page show publicly. The review
+# columns are those of the latest concluded review (as on the list: 审查中 / 未审查 otherwise);
+# opinions in progress, receipts and suggestions are never part of it.
+CSV_HEADER = [
+    "标题",
+    "文号",
+    "制定机关",
+    "类别",
+    "公布日期",
+    "报备日期",
+    "施行日期",
+    "效力",
+    "审查结论",
+    "审结日期",
+    "网页",
+]
+
+
+def csv_documents(filters):
+    """The documents of the list with these filters, all of them, in the list's order, with
+    `review_status` and `review_concluded` (the latest concluded review's date): one query."""
+    documents = filters.apply(NormativeDocument.objects.public())
+    if not filters.conclusion:  # apply() has annotated it already when filtering on it
+        documents = with_review_status(documents)
+    concluded_date = (
+        Review.objects.filter(document=OuterRef("pk"), stage=Review.CONCLUDED)
+        .exclude(conclusion="")
+        .order_by("-concluded_date", "-pk")
+        .values("concluded_date")[:1]
+    )
+    return for_listing(documents).annotate(
+        review_concluded=Subquery(concluded_date, output_field=DateField())
+    )
+
+
+def csv_rows(page, request, filters):
+    prefix = page.get_full_url(request) + page.reverse_subpage("document", args=[0]).removesuffix(
+        "0/"
+    )
+    for document in iterate(csv_documents(filters)):
+        concluded = document.review_status in CONCLUSION_KEYS
+        yield [
+            document.title,
+            document.number,
+            document.issuing_body.name if document.issuing_body else "",
+            document.category,
+            document.date_issued,
+            document.date_filed,
+            document.date_effective,
+            VALIDITY_LABELS[document.validity],
+            STATUS_LABELS[document.review_status],
+            document.review_concluded if concluded else None,
+            f"{prefix}{document.pk}/",
+        ]
+
+
+def csv_download(page, request):
+    """The registry list as a CSV file (csv/): the documents passing the list's filters (?q=,
+    ?body=, ?year=, ?validity=, ?conclusion=), all pages."""
+    filters = parse_filters(request, [])
+    return csv_response(
+        f"documents-{timezone.localdate().isoformat()}.csv",
+        CSV_HEADER,
+        csv_rows(page, request, filters),
     )
 
 

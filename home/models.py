@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -34,6 +35,7 @@ class HomePage(Page):
     news_count = models.PositiveSmallIntegerField("首页新闻条数", default=6)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("news_count")]
+    api_fields = [APIField("introduction")]
 
     template = "pages/home_page.html"
     parent_page_types = ["wagtailcore.Page"]
@@ -45,6 +47,7 @@ class HomePage(Page):
         "deputies.DeputyIndexPage",
         "stations.StationIndexPage",
         "documents.DocumentRegistryPage",
+        "stats.StatisticsPage",
     ]
     max_count = 1
 
@@ -101,6 +104,7 @@ class StandardPage(BasePage):
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
+    api_fields = [APIField("summary"), APIField("body")]
 
     template = "pages/standard_page.html"
     parent_page_types = ["home.HomePage", "home.StandardPage"]

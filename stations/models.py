@@ -479,7 +479,8 @@ class StationLogEntry(BaseLogEntry):
 class StationIndexPage(RoutablePageMixin, BasePage):
     """The public station network: directory by township (""), a page per station (<pk>/), its
     printable notice board (<pk>/print/), iCal feeds (receptions.ics, <pk>/receptions.ics), the
-    map (map/) and "find my deputy and station" (find/). Context lives in stations/views.py."""
+    map (map/), "find my deputy and station" (find/) and the directory as a CSV download (csv/).
+    Context lives in stations/views.py."""
 
     activities_count = models.PositiveSmallIntegerField("站点页显示活动条数", default=6)
 
@@ -517,6 +518,12 @@ class StationIndexPage(RoutablePageMixin, BasePage):
         from stations import views
 
         return views.calendar(self, request)
+
+    @path("csv/", name="csv")
+    def csv_route(self, request):
+        from stations import views
+
+        return views.csv_download(self, request)
 
     @path("<int:pk>/", name="station")
     def station_route(self, request, pk):

@@ -4,6 +4,7 @@
 map/                  a map of the stations over a list that works without JavaScript or tiles
 find/                 "find my deputy and station" (stations/finder.py)
 receptions.ics        the county's reception days (代表接待日) as an iCal feed
+csv/                  the directory as a CSV download (core/csv_export.py)
 <int:pk>/             a station's page: everything on its wall, reception days, activities
 <int:pk>/print/       the printable notice board (公示牌), A4, with a QR code to the live page
 <int:pk>/receptions.ics  one station's reception days
@@ -26,6 +27,7 @@ from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from core.csv_export import csv_response, iterate
 from core.models import SiteSettings
 from deputies.models import Area, Deputy
 
@@ -122,7 +124,11 @@ def directory_context(page, request):
         {"township": township, "stations": list(items)}
         for township, items in itertools.groupby(stations, key=lambda station: station.township)
     ]
-    return {"townships": townships, "station_count": len(stations)}
+    return {
+        "townships": townships,
+        "station_count": len(stations),
+        "csv_url": page.get_url(request) + page.reverse_subpage("csv"),
+    }
 
 
 def directory(page, request):
@@ -438,16 +444,82 @@ def serve_calendar(request, path):
     return chain(page, request, args, kwargs)
 
 
+# -- CSV -------------------------------------------------------------------------------------
+
+# The columns of the CSV download: what the directory and the station pages show publicly.
+CSV_HEADER = [
+    "名称",
+    "类型",
+    "所在乡镇（街道）",
+    "服务村（社区）",
+    "地址",
+    "纬度",
+    "经度",
+    "开放时间",
+    "联系电话",
+    "进站代表",
+    "网页",
+]
+
+
+def csv_rows(page, request):
+    stations = (
+        Station.objects.public()
+        .select_related("township")
+        .prefetch_related(
+            Prefetch("areas", queryset=Area.objects.order_by("sort_order", "name")),
+            Prefetch(
+                "resident_deputies",
+                queryset=StationDeputy.objects.filter(
+                    deputy__in=public_deputies().serving(timezone.localdate())
+                )
+                .select_related("deputy")
+                .order_by("sort_order", "pk"),
+                to_attr="residents",
+            ),
+        )
+    )
+    prefix = page.get_full_url(request) + page.reverse_subpage("station", args=[0]).removesuffix(
+        "0/"
+    )
+    for station in iterate(stations):
+        yield [
+            station.name,
+            station.get_kind_display(),
+            station.township.name,
+            [area.name for area in station.areas.all()],
+            station.address,
+            station.latitude,
+            station.longitude,
+            station.opening_hours,
+            station.phone,
+            [resident.deputy.name for resident in station.residents],
+            f"{prefix}{station.pk}/",
+        ]
+
+
+def csv_download(page, request):
+    """The directory as a CSV file (csv/): every live station, in the directory's order (by
+    township, then name), with its published, serving resident deputies."""
+    return csv_response(
+        f"stations-{timezone.localdate().isoformat()}.csv", CSV_HEADER, csv_rows(page, request)
+    )
+
+
 # -- sitemap ---------------------------------------------------------------------------------
 
 
 def sitemap_entries(page, request=None):
-    """Sitemap rows for the routable sub-pages: the map and every live station's page. The print
-    view and the iCal feeds are not pages to index."""
+    """Sitemap rows for the routable sub-pages: the map, the finder's start page (its results
+    are noindex) and every live station's page. The print view, the iCal feeds and the CSV
+    download are not pages to index."""
     base = page.get_full_url(request)
     if not base:
         return []
-    entries = [{"location": base + page.reverse_subpage("map"), "lastmod": page.last_published_at}]
+    entries = [
+        {"location": base + page.reverse_subpage(name), "lastmod": page.last_published_at}
+        for name in ("map", "find")
+    ]
     for pk, published in Station.objects.public().values_list("pk", "last_published_at"):
         entries.append(
             {"location": base + page.reverse_subpage("station", args=[pk]), "lastmod": published}

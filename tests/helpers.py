@@ -1,6 +1,8 @@
 """Helpers shared by the test modules: reading rendered HTML and hiding pages from the public."""
 
+import csv
 import datetime
+import io
 from io import StringIO
 
 from bs4 import BeautifulSoup
@@ -77,3 +79,10 @@ def create_hidden(factory, parent, prefix, **kwargs):
 
 
 HIDDEN_MARKERS = ("草稿", "私密", "过期")
+
+
+def read_csv(response):
+    """(raw bytes, rows) of a streamed CSV download (core/csv_export.py); rows are lists of str."""
+    raw = b"".join(response.streaming_content)
+    text = raw.decode("utf-8-sig")
+    return raw, list(csv.reader(io.StringIO(text, newline="")))

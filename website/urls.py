@@ -6,6 +6,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core import views as core_views
+from opendata import views as opendata_views
+from opendata.api import api_router
 from search import views as search_views
 from stations import api as stations_api
 from stations import views as stations_views
@@ -19,6 +21,9 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("api/search/", search_views.api_search, name="api_search"),
     path("api/areas/", stations_api.areas, name="api_areas"),
+    # Wagtail API v2, read-only: pages, images, documents (opendata/api.py).
+    path("api/v2/", api_router.urls),
+    path("open-data/popolo.json", opendata_views.popolo_json, name="popolo_json"),
 ]
 
 if settings.DEBUG:

@@ -9,8 +9,8 @@ from core.models import BasePage
 
 class DeputyIndexPage(RoutablePageMixin, BasePage):
     """The public register: list of serving deputies (filters: level, township, group), a profile
-    per deputy (<pk>/) and the standing committee by post (committee/). Queries and context live
-    in deputies/views.py so the model stays small."""
+    per deputy (<pk>/), the standing committee by post (committee/) and the list as a CSV
+    download (csv/). Queries and context live in deputies/views.py so the model stays small."""
 
     page_size = models.PositiveSmallIntegerField("每页人数", default=40)
 
@@ -57,6 +57,12 @@ class DeputyIndexPage(RoutablePageMixin, BasePage):
             template="pages/deputy_committee.html",
             context_overrides=views.committee_context(self, request),
         )
+
+    @path("csv/", name="csv")
+    def csv_route(self, request):
+        from deputies import views
+
+        return views.csv_download(self, request)
 
     def get_sitemap_urls(self, request=None):
         from deputies import views

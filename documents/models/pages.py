@@ -17,6 +17,7 @@ class DocumentRegistryPage(RoutablePageMixin, BasePage):
     catalogue/ , catalogue/<year>/   the annual catalogue (备案目录)
     suggest/                    the review-suggestion form (审查建议)
     track/                      a suggestion's status, by tracking number plus check code
+    csv/                        the list as a CSV download, with the list's filters
     """
 
     introduction = RichTextField(
@@ -76,6 +77,12 @@ class DocumentRegistryPage(RoutablePageMixin, BasePage):
         from documents import views
 
         return views.catalogue(self, request, year)
+
+    @path("csv/", name="csv")
+    def csv_route(self, request):
+        from documents import views
+
+        return views.csv_download(self, request)
 
     @path("suggest/", name="suggest")
     def suggest_route(self, request):

@@ -7,10 +7,12 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.api import NamedSnippetSerializer, display
 from core.blocks import BodyStreamBlock
 from core.models import BasePage
 from core.utils import check_date_range, paginate, parse_int
@@ -159,6 +161,20 @@ class AppraisalPage(BasePage):
         index.FilterField("year"),
     ]
 
+    # Wagtail API v2 (/api/v2/pages/, opendata/api.py): what the page shows.
+    api_fields = [
+        APIField("year"),
+        APIField("department", serializer=NamedSnippetSerializer()),
+        APIField("summary"),
+        APIField("overall_satisfaction"),
+        APIField("overall_rating"),
+        APIField("stages"),
+        APIField("team_members"),
+        APIField("result_items"),
+        APIField("body"),
+        APIField("rectification"),
+    ]
+
     template = "pages/appraisal_page.html"
     parent_page_types = ["news.AppraisalIndexPage"]
     subpage_types = []
@@ -222,6 +238,14 @@ class AppraisalStage(Orderable):
         FieldPanel("description"),
     ]
 
+    api_fields = [
+        APIField("stage"),
+        APIField("stage_display", serializer=display("stage")),
+        APIField("start_date"),
+        APIField("end_date"),
+        APIField("description"),
+    ]
+
     class Meta(Orderable.Meta):
         verbose_name = "评议阶段"
         verbose_name_plural = "评议阶段"
@@ -257,6 +281,9 @@ class AppraisalTeamMember(Orderable):
         )
     ]
 
+    # As on the page: the name shown, not the register entry behind it.
+    api_fields = [APIField("name"), APIField("role"), APIField("unit")]
+
     class Meta(Orderable.Meta):
         verbose_name = "评议组成员"
         verbose_name_plural = "评议组成员"
@@ -283,6 +310,8 @@ class AppraisalResultItem(Orderable):
     rating = models.CharField("等次", max_length=10, choices=RATING_CHOICES, blank=True)
 
     panels = [FieldRowPanel([FieldPanel("item"), FieldPanel("score"), FieldPanel("rating")])]
+
+    api_fields = [APIField("item"), APIField("score"), APIField("rating")]
 
     class Meta(Orderable.Meta):
         verbose_name = "测评项目"

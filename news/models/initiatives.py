@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -15,6 +17,7 @@ from wagtail.search import index
 from core.blocks import BodyStreamBlock
 from core.models import BasePage
 from core.utils import check_date_range, paginate
+from news.feeds import FeedRoutesMixin, InitiativeFeed
 
 
 class InitiativeQuerySet(PageQuerySet):
@@ -40,10 +43,14 @@ class InitiativeQuerySet(PageQuerySet):
         return self.live().public().filter(period_end__lt=on)
 
 
-class InitiativeIndexPage(BasePage):
+class InitiativeIndexPage(FeedRoutesMixin, RoutablePageMixin, BasePage):
+    """倡议书: current, upcoming and past initiatives, and feeds of them all by issue date: RSS 2.0
+    (feed/) and Atom 1.0 (feed/atom/), see news/feeds.py."""
+
     template = "pages/initiative_index_page.html"
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.InitiativePage"]
+    feed_class = InitiativeFeed
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
 
@@ -61,6 +68,15 @@ class InitiativeIndexPage(BasePage):
             request, initiatives.ended().order_by("-issued_date", "-pk"), settings.NEWS_PAGE_SIZE
         )
         return context
+
+    def feed_items(self):
+        return (
+            InitiativePage.objects.live()
+            .public()
+            .child_of(self)
+            .defer_streamfields()
+            .order_by("-issued_date", "-first_published_at", "-pk")
+        )
 
 
 class InitiativePage(BasePage):
@@ -99,6 +115,18 @@ class InitiativePage(BasePage):
         index.SearchField("issuing_body"),
         index.SearchField("target"),
         index.FilterField("issued_date"),
+    ]
+
+    # Wagtail API v2 (/api/v2/pages/, opendata/api.py): what the page shows.
+    api_fields = [
+        APIField("issuing_body"),
+        APIField("issued_date"),
+        APIField("period_start"),
+        APIField("period_end"),
+        APIField("target"),
+        APIField("summary"),
+        APIField("body"),
+        APIField("responses"),
     ]
 
     template = "pages/initiative_page.html"
@@ -170,6 +198,16 @@ class InitiativeResponse(Orderable):
         FieldRowPanel([FieldPanel("deputy"), FieldPanel("deputy_name"), FieldPanel("deputy_post")]),
         FieldPanel("action"),
         FieldRowPanel([FieldPanel("funds"), FieldPanel("households"), FieldPanel("date")]),
+    ]
+
+    # As on the page: the name and post shown, not the register entry behind them.
+    api_fields = [
+        APIField("deputy_name"),
+        APIField("deputy_post"),
+        APIField("action"),
+        APIField("funds"),
+        APIField("households"),
+        APIField("date"),
     ]
 
     class Meta(Orderable.Meta):

@@ -5,15 +5,18 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.api import NamedSnippetSerializer
 from core.blocks import BodyStreamBlock
 from core.models import BasePage
 from core.utils import paginate, parse_int
-from news.feeds import NewsFeed
+from news.feeds import FeedRoutesMixin, NewsFeed
 
 
 class NewsCategory(models.Model):
@@ -46,12 +49,14 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsIndexPage(RoutablePageMixin, BasePage):
-    """A news listing with category and year filters, pagination and an RSS feed (feed/)."""
+class NewsIndexPage(FeedRoutesMixin, RoutablePageMixin, BasePage):
+    """A news listing with category and year filters, pagination and feeds: RSS 2.0 (feed/) and
+    Atom 1.0 (feed/atom/), see news/feeds.py."""
 
     template = "pages/news_index_page.html"
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.NewsPage"]
+    feed_class = NewsFeed
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
 
@@ -68,6 +73,9 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             .defer_streamfields()
             .order_by("-date", "-first_published_at", "-pk")
         )
+
+    def feed_items(self):
+        return self.news()
 
     @path("")
     def index_route(self, request):
@@ -97,10 +105,6 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             "notices": notices,
         }
         return self.render(request, context_overrides=context)
-
-    @path("feed/")
-    def feed_route(self, request):
-        return NewsFeed(self)(request)
 
 
 class NewsPage(BasePage):
@@ -147,6 +151,22 @@ class NewsPage(BasePage):
         index.SearchField("body"),
         index.FilterField("date"),
         index.RelatedFields("category", [index.SearchField("name")]),
+    ]
+
+    # Wagtail API v2 (/api/v2/pages/, opendata/api.py).
+    api_fields = [
+        APIField("date"),
+        APIField("category", serializer=NamedSnippetSerializer()),
+        APIField("source"),
+        APIField("summary"),
+        APIField("tags"),
+        APIField("cover_image"),
+        APIField(
+            "cover_image_thumbnail",
+            serializer=ImageRenditionField("fill-720x480|format-webp", source="cover_image"),
+        ),
+        APIField("cover_image_alt"),
+        APIField("body"),
     ]
 
     template = "pages/news_page.html"

@@ -23,6 +23,7 @@ PAGES = [
     pytest.param("/deputies/", id="deputy-index"),
     pytest.param(FIRST_DEPUTY, id="deputy-profile"),
     pytest.param("/deputies/committee/", id="deputy-committee"),
+    pytest.param("/statistics/", id="statistics"),
     pytest.param("/search/?q=代表", id="search-results"),
     pytest.param("/search/?q=代表&type=deputy", id="search-results-one-type"),
     pytest.param("/search/?q=火星基地 月球", id="search-nothing-found"),

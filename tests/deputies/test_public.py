@@ -722,6 +722,9 @@ class TestPrivacy(RegisterData):
             private.extend(person.values())
         for person in VoterContactPerson.objects.all():
             private.extend([person.name, person.phone, person.address])
+        # A random voter's name may be part of a deputy's (王建 in 王建国): that is not a leak.
+        public_names = [deputy.name for deputy in self.public]
+        private = [v for v in private if not any(v in name for name in public_names)]
         for url in urls:
             response = self.client.get(url)
             self.assertEqual(response.status_code, 200, url)

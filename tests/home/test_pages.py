@@ -26,6 +26,7 @@ from news.factories import (
 )
 from news.models import AppraisalIndexPage, InitiativeIndexPage, NewsIndexPage
 from stations.models import StationIndexPage
+from stats.models import StatisticsPage
 from tests.helpers import (
     HIDDEN_MARKERS,
     breadcrumbs,
@@ -53,6 +54,7 @@ class TestPageTree(WagtailPageTestCase):
                 DeputyIndexPage,
                 StationIndexPage,
                 DocumentRegistryPage,
+                StatisticsPage,
             },
         )
 

@@ -690,7 +690,7 @@ class TestQueryCount(TestCase):
 
 
 class TestSitemap(StationData):
-    def test_lists_the_map_and_every_live_station(self):
+    def test_lists_the_map_the_finder_and_every_live_station(self):
         response = self.client.get("/sitemap.xml")
         self.assertEqual(response.status_code, 200)
         root = ET.fromstring(response.content)  # noqa: S314 (our own sitemap)
@@ -703,6 +703,7 @@ class TestSitemap(StationData):
             [
                 "/stations/",
                 "/stations/map/",
+                "/stations/find/",
                 *(self.station_url(s) for s in (self.station, self.home_station)),
             ],
         )

@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "stations",
     "documents",
     "news",
+    "stats",
     "search",
+    "opendata",
     # Wagtail
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
+    "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",

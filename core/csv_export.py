@@ -1,0 +1,91 @@
+"""CSV downloads of the public registers (deputies, stations, normative documents): one writer
+for all three, so that the encoding, the protection against formula injection and the response
+headers are the same everywhere.
+
+    csv_response(filename, header, rows)
+
+`rows` is any iterable of sequences (typically a generator over a queryset's .iterator()); it is
+consumed while the response streams, so a register of any size is never held in memory as text.
+Cells may be str, int, Decimal, float, dates, None (an empty cell) or lists (joined with "、")."""
+
+import csv
+import datetime
+from decimal import Decimal
+
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
+
+# Excel opens a .csv by double-click in the system's ANSI code page, which on Chinese Windows is
+# GBK (CP936): UTF-8 without a marker comes out as mojibake. A UTF-8 byte-order mark (EF BB BF) at
+# the start makes Excel (and WPS, Numbers, LibreOffice) read the file as UTF-8; Python's csv
+# module and pandas read it with encoding="utf-8-sig".
+BOM = "\ufeff"
+
+# Spreadsheets treat a cell starting with one of these as a formula (CSV injection, OWASP): a
+# record typed in the admin as "=HYPERLINK(...)" or "@SUM(...)" would run in the spreadsheet of
+# whoever opens the download. A leading apostrophe makes Excel and WPS show the text as typed.
+# Tab and carriage return are on OWASP's list as well (Excel strips them and reads what follows).
+# Only text is prefixed: numbers and dates cannot carry a formula, and a negative number stays a
+# number.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+LIST_SEPARATOR = "、"
+
+# Rows fetched per database round trip while streaming: .iterator() with prefetch_related runs the
+# main query and one query per prefetched relation for each chunk, so a register of up to this many
+# rows costs a fixed number of queries, and memory stays bounded for larger ones.
+CHUNK_SIZE = 2000
+
+
+def neutralise(text):
+    """`text` made safe to open in a spreadsheet: prefixed with ' when it could start a formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def cell(value):
+    """A value as a CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, datetime.date):  # datetime too: ISO, which Excel reads as a date
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        value = LIST_SEPARATOR.join(str(item) for item in value if item not in (None, ""))
+    return neutralise(str(value))
+
+
+class _Echo:
+    """A file-like object whose write() returns what it is given, so that csv.writer produces one
+    line at a time for the streaming response (the pattern of Django's documentation)."""
+
+    def write(self, value):
+        return value
+
+
+def iterate(queryset):
+    """The rows of `queryset` in chunks of CHUNK_SIZE, its prefetches applied per chunk."""
+    return queryset.iterator(chunk_size=CHUNK_SIZE)
+
+
+def csv_lines(header, rows):
+    """The CSV text, line by line: the BOM, the header, then one line per row (CRLF, as RFC 4180
+    and Excel expect)."""
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow([cell(value) for value in header])
+    for row in rows:
+        yield writer.writerow([cell(value) for value in row])
+
+
+def csv_response(filename, header, rows):
+    """A streamed UTF-8 CSV download (an attachment named `filename`) of `header` and `rows`."""
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_lines(header, rows)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # A download of a filtered list is not a page to index (every filter would be another URL).
+    response["X-Robots-Tag"] = "noindex"
+    return response
