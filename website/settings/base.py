@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
+    # Purges the CDN or reverse proxy on publish; a no-op while WAGTAILFRONTENDCACHE is unset.
+    "wagtail.contrib.frontend_cache",
     "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
@@ -161,15 +163,85 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+
+def s3_media_storage(bucket, endpoint_url="", region="", custom_domain="", location="", signed=""):
+    """STORAGES["default"] for S3-compatible object storage (django-storages), or None without a
+    bucket. Credentials are not settings: django-storages and boto3 read AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY (or an instance role) from the environment themselves."""
+    if not bucket:
+        return None
+    options = {
+        "bucket_name": bucket,
+        # Wagtail keeps every upload under a name of its own: never overwrite another file.
+        "file_overwrite": False,
+        # Public media: plain URLs, no expiring signatures (they would defeat the CDN cache).
+        "querystring_auth": signed.strip().lower() in {"1", "true", "yes", "on"},
+    }
+    for key, value in {
+        "endpoint_url": endpoint_url,  # MinIO, Ceph, OSS/COS S3 endpoints; unset means AWS
+        "region_name": region,
+        "custom_domain": custom_domain,  # a CDN host name in front of the bucket
+        "location": location,  # a prefix inside the bucket, e.g. media
+    }.items():
+        if value:
+            options[key] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# Media in S3-compatible object storage when AWS_STORAGE_BUCKET_NAME is set (DESIGN.md §3);
+# on disk in DJANGO_MEDIA_ROOT otherwise. Static files stay with whitenoise either way.
+_s3_media = s3_media_storage(
+    env("AWS_STORAGE_BUCKET_NAME", ""),
+    endpoint_url=env("AWS_S3_ENDPOINT_URL", ""),
+    region=env("AWS_S3_REGION_NAME", ""),
+    custom_domain=env("AWS_S3_CUSTOM_DOMAIN", ""),
+    location=env("AWS_LOCATION", ""),
+    signed=env("AWS_QUERYSTRING_AUTH", "false"),
+)
+if _s3_media:
+    STORAGES["default"] = _s3_media
+
+
+def cache_settings(urls, key_prefix="county_site", timeout="300"):
+    """CACHES from REDIS_URL: Redis, shared by every gunicorn worker and machine, when set
+    (redis://host:6379/0, rediss:// for TLS; several URLs: the first is written, the others are
+    read replicas); the local memory of each process otherwise. The rate limit of the
+    review-suggestion form counts in this cache, so only Redis makes it hold across workers."""
+    if not urls:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": urls if len(urls) > 1 else urls[0],
+            "KEY_PREFIX": key_prefix,
+            "TIMEOUT": int(timeout),
+        }
+    }
+
+
+CACHES = cache_settings(
+    env_list("REDIS_URL"),
+    key_prefix=env("CACHE_KEY_PREFIX") or "county_site",
+    timeout=env("CACHE_TIMEOUT") or "300",
+)
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Logs go to standard error of the process (gunicorn, systemd's journal, docker logs): plain
+# lines by default, one JSON object per line with DJANGO_LOG_FORMAT=json (core/logformat.py).
+LOG_FORMAT = (env("DJANGO_LOG_FORMAT") or "plain").strip().lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_FORMAT 只能是 plain 或 json（DJANGO_LOG_FORMAT={LOG_FORMAT!r}: plain or json）"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "core.logformat.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
@@ -190,6 +262,27 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def frontend_cache(urls):
+    """WAGTAILFRONTENDCACHE from FRONTEND_CACHE_PURGE_URL: one HTTP purge backend per proxy URL
+    (comma-separated: every nginx in front of the app). Wagtail sends `PURGE <path>` with the
+    page's host name in the Host header (docker/nginx/nginx.conf answers it). Unset: None, and
+    wagtail.contrib.frontend_cache does nothing."""
+    if not urls:
+        return None
+    return {
+        f"proxy{number}": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": url,
+        }
+        for number, url in enumerate(urls, start=1)
+    }
+
+
+_frontend_cache = frontend_cache(env_list("FRONTEND_CACHE_PURGE_URL"))
+if _frontend_cache:
+    WAGTAILFRONTENDCACHE = _frontend_cache
 
 
 def search_backends(urls, index="county_site", analyzer="smartcn", timeout="5"):

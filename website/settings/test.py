@@ -6,6 +6,10 @@ import tempfile
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
 # The suite sets search backends itself (Elasticsearch only against ELASTICSEARCH_TEST_URL).
 os.environ.pop("SEARCH_URL", None)
+# Nor Redis, object storage or a proxy to purge: the suite runs on a bare machine.
+os.environ.pop("REDIS_URL", None)
+os.environ.pop("AWS_STORAGE_BUCKET_NAME", None)
+os.environ.pop("FRONTEND_CACHE_PURGE_URL", None)
 
 from .base import *  # noqa: F403
 
