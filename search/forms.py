@@ -38,27 +38,24 @@ class SearchParams(forms.Form):
         return value
 
 
+def bounded_integer(name, minimum, maximum):
+    """An optional integer parameter with Chinese messages naming it and its range."""
+    out_of_range = f"{name} 应在 {minimum} 到 {maximum} 之间。"
+    return forms.IntegerField(
+        required=False,
+        min_value=minimum,
+        max_value=maximum,
+        error_messages={
+            "invalid": f"{name} 必须是整数。",
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+        },
+    )
+
+
 class ApiSearchParams(SearchParams):
-    limit = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_LIMIT,
-        error_messages={
-            "invalid": "limit 必须是整数。",
-            "min_value": f"limit 应在 1 到 {MAX_LIMIT} 之间。",
-            "max_value": f"limit 应在 1 到 {MAX_LIMIT} 之间。",
-        },
-    )
-    offset = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=MAX_OFFSET,
-        error_messages={
-            "invalid": "offset 必须是整数。",
-            "min_value": f"offset 应在 0 到 {MAX_OFFSET} 之间。",
-            "max_value": f"offset 应在 0 到 {MAX_OFFSET} 之间。",
-        },
-    )
+    limit = bounded_integer("limit", 1, MAX_LIMIT)
+    offset = bounded_integer("offset", 0, MAX_OFFSET)
 
 
 def first_error(form):
