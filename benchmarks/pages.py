@@ -10,6 +10,7 @@ Environment: BENCH_SECONDS (default 10) per URL, BENCH_CONNECTIONS (default 8).
 The database is a throwaway SQLite file with the demo content (DATABASE_URL is ignored here).
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -139,6 +140,82 @@ def run_python_client(host, port, path, seconds, connections):
     return counts[0], errors[0], pct(0.5), pct(0.99)
 
 
+@contextlib.contextmanager
+def serve(env, workers=2, **popen):
+    """gunicorn on a free loopback port with `env` (bench_env): yields (process, port) once it
+    accepts connections; stopped afterwards. `popen` goes to subprocess.Popen (e.g. stderr).
+    Also used by benchmarks/load.py."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "website.wsgi:application",
+            f"--workers={workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        **popen,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(0.5)
+        yield server, port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a worker stuck in a request on a busy machine
+            server.kill()
+            server.wait(timeout=10)
+
+
+def fetch(port, path):
+    """One GET on a new connection (so that successive calls reach both workers)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+def warm(port, path):
+    """20 requests on new connections reach both workers: templates and renditions loaded,
+    caches (the page cache included) filled in each worker. Returns the last response."""
+    for _ in range(20):
+        response = fetch(port, path)
+    return response
+
+
+def measure(port, pids, path, seconds, connections):
+    """Load `path` for `seconds` with wrk when installed, else the Python client: requests/s,
+    p50/p99 as the tool reports them ("-" when not), CPU ms per request over `pids`, errors."""
+    cpu_before = cpu_seconds(pids)
+    wall = time.perf_counter()
+    if shutil.which("wrk"):
+        requests, errors, p50, p99 = run_wrk(f"http://127.0.0.1:{port}{path}", seconds, connections)
+    else:
+        requests, errors, p50, p99 = run_python_client(
+            "127.0.0.1", port, path, seconds, connections
+        )
+    wall = time.perf_counter() - wall
+    cpu = cpu_seconds(pids) - cpu_before
+    return {
+        "rps": requests / wall,
+        "p50": p50 or "-",
+        "p99": p99 or "-",
+        "cpu_ms": cpu * 1000 / max(requests, 1),
+        "errors": errors,
+    }
+
+
 def run(title, urls, prepare=None):
     """Serve a throwaway demo site under gunicorn and load each of `urls`; `prepare(env)` may add
     data after the demo content (e.g. more deputies)."""
@@ -159,26 +236,7 @@ def run(title, urls, prepare=None):
         )
 
         queries = count_queries(env, urls)
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "website.wsgi:application",
-                "--workers=2",
-                f"--bind=127.0.0.1:{port}",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                        break
-                except OSError:
-                    time.sleep(0.1)
-            time.sleep(0.5)
+        with serve(env) as (server, port):
             pids = worker_pids(server.pid)
             tool = "wrk" if shutil.which("wrk") else "python keep-alive client"
             print(f"load: {tool}, {connections} connections, {seconds} s per URL, loopback")
@@ -187,30 +245,13 @@ def run(title, urls, prepare=None):
                 f" {'CPU ms/req':>10} {'errors':>6}"
             )
             for path in urls:
-                url = f"http://127.0.0.1:{port}{path}"
-                for _ in range(20):  # warm both workers (templates, renditions, caches)
-                    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    warm.request("GET", path)
-                    warm.getresponse().read()
-                    warm.close()
-                cpu_before = cpu_seconds(pids)
-                wall = time.perf_counter()
-                if tool == "wrk":
-                    requests, errors, p50, p99 = run_wrk(url, seconds, connections)
-                else:
-                    requests, errors, p50, p99 = run_python_client(
-                        "127.0.0.1", port, path, seconds, connections
-                    )
-                wall = time.perf_counter() - wall
-                cpu = cpu_seconds(pids) - cpu_before
+                warm(port, path)
+                result = measure(port, pids, path, seconds, connections)
                 status, sql = queries[path]
                 print(
-                    f"{path:36} {status:>6} {sql:>4} {requests / wall:>9.1f} {p50 or '-':>9} "
-                    f"{p99 or '-':>9} {cpu * 1000 / max(requests, 1):>10.2f} {errors:>6}"
+                    f"{path:36} {status:>6} {sql:>4} {result['rps']:>9.1f} {result['p50']:>9} "
+                    f"{result['p99']:>9} {result['cpu_ms']:>10.2f} {result['errors']:>6}"
                 )
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -7,7 +7,16 @@ Each benchmark builds its own throwaway database, so it never touches db.sqlite3
 import os
 import sys
 
-from benchmarks import areas, deputies, import_documents, pages, registry, search
+from benchmarks import (
+    areas,
+    deputies,
+    import_documents,
+    load,
+    pagecache,
+    pages,
+    registry,
+    search,
+)
 
 BENCHMARKS = {
     "pages": pages.main,
@@ -16,6 +25,8 @@ BENCHMARKS = {
     "areas": areas.main,
     "search": search.main,
     "registry": registry.main,
+    "pagecache": pagecache.main,
+    "load": load.main,
 }
 
 

@@ -212,6 +212,17 @@ def _extract_docx(data):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from core.uploads import Rejected, ZipBomb, check_zip
+
+    # python-docx reads every member of the archive into memory: a zip bomb is refused from the
+    # archive's directory first (the importer's files never went through the upload check). A
+    # merely damaged archive is left to python-docx's own error below.
+    try:
+        check_zip(io.BytesIO(data))
+    except ZipBomb as error:
+        return failed(str(error))
+    except Rejected:
+        pass
     try:
         document = docx.Document(io.BytesIO(data))
         text = normalise_text("\n".join(_docx_blocks(document)))

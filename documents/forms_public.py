@@ -25,6 +25,7 @@ FORM_MAX_AGE = 24 * 60 * 60  # seconds a rendered form stays valid
 HONEYPOT_FIELD = "website"
 TIMESTAMP_SALT = "documents.suggestion.started"
 
+CHECK_CODE = re.compile(r"[A-Z0-9]+")
 MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
 LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?")
 SEPARATORS = str.maketrans(
@@ -231,4 +232,9 @@ class TrackForm(forms.Form):
         return self.cleaned_data["tracking_number"].strip().upper()
 
     def clean_check_code(self):
-        return self.cleaned_data["check_code"].strip().upper()
+        code = self.cleaned_data["check_code"].strip().upper()
+        # Codes are ASCII letters and digits; anything else made the constant-time comparison
+        # raise TypeError, a 500 (found by tests/security/test_fuzz.py).
+        if not CHECK_CODE.fullmatch(code):
+            raise ValidationError("查询码由字母和数字组成，请核对后重新输入。", code="invalid")
+        return code

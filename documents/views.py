@@ -159,6 +159,10 @@ def parse_filters(request, notices):
     if len(raw) > QUERY_MAX:
         notices.append(f"检索词过长，已截取前{QUERY_MAX}个字。")
         raw = raw[:QUERY_MAX]
+    if "\x00" in raw:
+        # PostgreSQL refuses NUL in a text parameter (a 500 before, found by fuzzing).
+        notices.append("检索词中含有无效字符（空字符），已将其去除。")
+        raw = raw.replace("\x00", "").strip()
     filters.q = raw
 
     raw = get.get("body", "").strip()

@@ -13,15 +13,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.search.utils import MAX_QUERY_STRING_LENGTH, normalise_query_string
 
-from core.utils import parse_int
+from core.utils import json_response, parse_int
 from search.backends.query import parse_user_query
 from search.backends.site import RESULT_TYPES, search_site
 from search.forms import API_MAX_QUERY, PAGE_MAX_QUERY, ApiSearchParams, SearchParams, first_error
@@ -164,10 +162,8 @@ def search(request):
 
 
 def _json(data, status=200):
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response = json_response(data, status=status, max_age=API_CACHE_SECONDS)
     response["X-Robots-Tag"] = "noindex"
-    if status == 200:
-        patch_cache_control(response, public=True, max_age=API_CACHE_SECONDS)
     return response
 
 

@@ -17,10 +17,10 @@ browsers keep a response)."""
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.http import JsonResponse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page, PageViewRestriction, Site
+
+from core.utils import json_response
 
 from .finder import API_LIMIT, MAX_QUERY_LENGTH, TOO_LONG, normalize, search_areas
 from .models import StationIndexPage
@@ -30,10 +30,7 @@ FINDER_URL_KEY = "stations:finder-url"
 
 
 def _json(data, status=200):
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    if status == 200:
-        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
-    return response
+    return json_response(data, status=status, max_age=CACHE_SECONDS)
 
 
 def finder_url():

@@ -67,7 +67,8 @@ def parse_year(value):
     value = (value or "").strip()
     if not value:
         return None, False
-    if len(value) == 4 and value.isdigit() and 1949 <= int(value) <= 2100:
+    # isdecimal, not isdigit: "²⁰²⁵" is four digits that int() refuses (found by fuzzing).
+    if len(value) == 4 and value.isdecimal() and 1949 <= int(value) <= 2100:
         return int(value), False
     return None, True
 

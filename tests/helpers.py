@@ -3,12 +3,49 @@
 import csv
 import datetime
 import io
+import os
 from io import StringIO
 
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
+
+# Variables that a production machine may or may not set (Redis, S3, Elasticsearch, the purge
+# URL, …), and DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set in this process and which
+# `check --deploy` rightly reports: a settings test starts from an environment without them.
+OPTIONAL_PRODUCTION_VARIABLES = (
+    "REDIS_URL",
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
+    "AWS_S3_REGION_NAME",
+    "AWS_S3_CUSTOM_DOMAIN",
+    "AWS_LOCATION",
+    "AWS_QUERYSTRING_AUTH",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "FRONTEND_CACHE_PURGE_URL",
+    "DJANGO_LOG_FORMAT",
+    "DJANGO_SECURE_HSTS_PRELOAD",
+    "SEARCH_URL",
+    "DATABASE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+PRODUCTION_SAMPLE = {
+    "DJANGO_SETTINGS_MODULE": "website.settings.production",
+    "DJANGO_SECRET_KEY": "k7Qp2vX9mR4tW8zL1nB6cF3hJ5sD0gA-yE7uI2oP9qW4rT6yU8iO1pA3sD5fG7hJ",
+    "DJANGO_ALLOWED_HOSTS": "rd.example.gov.cn",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://rd.example.gov.cn",
+    "WAGTAILADMIN_BASE_URL": "https://rd.example.gov.cn",
+}
+
+
+def production_environment(**variables):
+    """os.environ for a subprocess with production settings: the sample's required variables,
+    nothing optional unless given in `variables`."""
+    env = {k: v for k, v in os.environ.items() if k not in OPTIONAL_PRODUCTION_VARIABLES}
+    env.update(PRODUCTION_SAMPLE, **variables)
+    return env
 
 
 def default_home():

@@ -12,6 +12,9 @@ from search import views as search_views
 from stations import api as stations_api
 from stations import views as stations_views
 
+# A database error raised by a middleware (not a view) gets the 503 page too (core/middleware.py).
+handler500 = "core.middleware.server_error"
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),

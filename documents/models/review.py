@@ -188,4 +188,6 @@ class ReviewSuggestion(models.Model):
             raise ValidationError(errors)
 
     def check_matches(self, code):
-        return secrets.compare_digest(self.check_code, (code or "").strip().upper())
+        # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, not "no").
+        given = (code or "").strip().upper().encode("utf-8")
+        return secrets.compare_digest(self.check_code.encode("utf-8"), given)

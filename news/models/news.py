@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,6 +19,9 @@ from core.blocks import BodyStreamBlock
 from core.models import BasePage
 from core.utils import paginate, parse_int
 from news.feeds import FeedRoutesMixin, NewsFeed
+
+# What NewsCategory.slug holds (SlugField, allow_unicode=False).
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class NewsCategory(models.Model):
@@ -84,7 +89,13 @@ class NewsIndexPage(FeedRoutesMixin, RoutablePageMixin, BasePage):
         category = None
         category_slug = request.GET.get("category", "").strip()
         if category_slug:
-            category = NewsCategory.objects.filter(slug=category_slug).first()
+            # Only a slug can name a category: anything else (NUL, which PostgreSQL refuses in a
+            # query, was a 500; found by fuzzing) is unknown without asking the database.
+            category = (
+                NewsCategory.objects.filter(slug=category_slug).first()
+                if SLUG.fullmatch(category_slug)
+                else None
+            )
             if category is None:
                 notices.append("未找到所选栏目，已显示全部新闻。")
             else:

@@ -124,6 +124,11 @@ class ReviewSuggestionTests(TestCase):
         self.assertFalse(suggestion.check_matches("AAAAAAAA"))
         self.assertFalse(suggestion.check_matches(None))
 
+    def test_check_matches_refuses_non_ascii_without_raising(self):
+        suggestion = ReviewSuggestionFactory()
+        self.assertFalse(suggestion.check_matches("查询码查询码查询"))
+        self.assertFalse(suggestion.check_matches(suggestion.check_code[:7] + "é"))
+
     def test_a_document_or_its_title_is_needed(self):
         suggestion = ReviewSuggestionFactory.build(document=None, document_title=" ")
         with self.assertRaises(ValidationError) as caught:

@@ -298,6 +298,17 @@ class TestRegistryList(RegistryData):
         response = self.get("?q=" + "县" * 150)
         self.assertIn("检索词过长，已截取前100个字。", main_text(response))
 
+    def test_nul_in_the_search_is_dropped_with_a_notice(self):
+        # A 500 on PostgreSQL before, list and CSV (found by tests/security/test_fuzz.py).
+        response = self.get("?q=%00")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("检索词中含有无效字符（空字符），已将其去除。", main_text(response))
+        self.assertEqual(listed_titles(response), [d.title for d in self.public])
+        response = self.get("csv/?q=%00")
+        self.assertEqual(response.status_code, 200)
+        rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        self.assertEqual(len(rows), 1 + len(self.public))
+
     def test_pagination(self):
         type(self.index).objects.filter(pk=self.index.pk).update(page_size=2)
         response = self.get("?page=2")

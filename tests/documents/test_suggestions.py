@@ -282,6 +282,20 @@ class TestRateLimit(SuggestionData):
         self.assertEqual(self.post(valid_data(), REMOTE_ADDR="").status_code, 303)
         self.assertEqual(ReviewSuggestion.objects.count(), 1)
 
+    @override_settings(TRUSTED_PROXY_COUNT=1)
+    def test_behind_nginx_each_citizen_has_a_bucket_of_their_own(self):
+        # nginx appends the address it saw; REMOTE_ADDR is nginx's own for every citizen.
+        proxy = {"REMOTE_ADDR": "10.9.9.1"}
+        for n in range(5):
+            response = self.post(
+                valid_data(issues=f"问题{n}"), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy
+            )
+            self.assertEqual(response.status_code, 303)
+        limited = self.post(valid_data(), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+        self.assertEqual(limited.status_code, 429)
+        other = self.post(valid_data(), HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy)
+        self.assertEqual(other.status_code, 303)
+
     @override_settings(DOCUMENTS_SUGGESTION_ATTEMPT_RATE="3/h")
     def test_any_posting_is_capped(self):
         for _ in range(3):
@@ -360,6 +374,17 @@ class TestTracking(TrackingData):
         response = self.client.get(self.track_url, {"tracking_number": "", "check_code": ""})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(error_texts(response), ["请填写受理编号。", "请填写查询码。"])
+
+    def test_a_check_code_of_other_characters_gets_a_message(self):
+        # Non-ASCII made the constant-time comparison raise: a 500 (tests/security/test_fuzz.py).
+        for code in ("\x80", "查询码", "ＡＢＣＤ１２３４", "ABCD-1234"):
+            with self.subTest(code=code):
+                response = self.track(self.replied.tracking_number, code)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(
+                    error_texts(response), ["查询码由字母和数字组成，请核对后重新输入。"]
+                )
+                self.assertNotIn(self.replied.reply, response.content.decode())
 
     def test_empty_form(self):
         response = self.client.get(self.track_url)

@@ -201,6 +201,15 @@ class TestNewsIndex(NewsTestData):
         self.assertEqual(card_titles(response), NEWEST_FIRST)
         self.assertEqual(h1_texts(response), ["新闻动态"])
 
+    def test_category_that_cannot_be_a_slug_shows_a_notice(self):
+        # NUL was a 500 on PostgreSQL (found by tests/security/test_fuzz.py).
+        for value in ("a\x00b", "\x00", "工作动态", "<script>"):
+            with self.subTest(category=value):
+                response = self.client.get("/news/", {"category": value})
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "未找到所选栏目，已显示全部新闻。")
+                self.assertEqual(card_titles(response), NEWEST_FIRST)
+
 
 @override_settings(NEWS_PAGE_SIZE=2)
 class TestNewsIndexPagination(NewsTestData):

@@ -208,6 +208,16 @@ class PagesApiTests(ApiData):
         self.assertEqual(response.status_code, 200)
         self.assertNotIn("会员秘密页面", titles(response))
 
+    def test_huge_offset_and_unknown_search_operator_are_400_not_500(self):
+        # Both were 500s (found by tests/security/test_fuzz.py).
+        for endpoint in ("pages", "images", "documents"):
+            for params in ({"offset": "9" * 20}, {"search": "新闻", "search_operator": "x"}):
+                with self.subTest(endpoint=endpoint, params=params):
+                    response = self.client.get(f"{API}{endpoint}/", params)
+                    self.assertEqual(response.status_code, 400)
+                    self.assertIn("message", response.json())
+        self.assertEqual(self.client.get(f"{API}pages/", {"offset": "10000"}).status_code, 200)
+
     def test_does_not_shadow_the_other_apis(self):
         self.assertEqual(self.client.get("/api/search/", {"q": "新闻"}).status_code, 200)
         self.assertEqual(self.client.get("/api/areas/", {"q": ""}).status_code, 200)

@@ -156,6 +156,15 @@ class TestBadInput(ApiData):
             "未知的类型“law”，可选：news、initiative、appraisal、document、deputy、station、page。",
         )
 
+    def test_echoed_markup_is_escaped_in_the_json(self):
+        # The unknown type is echoed in the message; < > & are \u escapes (core.utils), so the
+        # response never carries markup (found by tests/security/test_fuzz.py).
+        response = self.get(q="旅游", type="<script>alert(1)</script>&")
+        self.assertEqual(response.status_code, 400)
+        self.assertNotIn(b"<", response.content)
+        self.assertIn(b"\\u003Cscript\\u003E", response.content)
+        self.assertIn("“<script>alert(1)</script>&”", response.json()["error"])
+
     def test_bad_limit_and_offset(self):
         cases = [
             ({"limit": "0"}, "limit 应在 1 到 100 之间。"),

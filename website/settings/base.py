@@ -5,6 +5,7 @@ variable is read from the environment (listed in .env.example). dev.py and test.
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,22 @@ def env_bool(name, default=False):
     return str(env(name, str(default))).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name, default, minimum=0):
+    """An integer variable: unset or empty means `default`; anything else must be a whole number
+    of at least `minimum`, or start-up stops with a message naming the variable."""
+    value = (env(name) or "").strip() or str(default)
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(
+            f"环境变量 {name} 应为不小于 {minimum} 的整数（{name}={value!r}: a whole number"
+            f" >= {minimum}）"
+        )
+    return number
+
+
 def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -47,6 +64,8 @@ INSTALLED_APPS = [
     "stats",
     "search",
     "opendata",
+    # Admin accounts' security: lockout, second factor, login audit (docs/security.md).
+    "accounts",
     # Wagtail
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -70,6 +89,11 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "axes",  # django-axes: login lockout per username and per IP (accounts/)
+    "django_otp",  # django-otp: the optional TOTP second factor (accounts/)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time recovery codes
+    "csp",  # django-csp: its system checks (the middleware is core.csp.CSPMiddleware)
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,15 +105,31 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (core/csp.py): high up, so that its response
+    # step runs after X-Frame-Options is set and covers responses other middleware returns.
+    "core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Full-page cache for anonymous visitors (core/pagecache.py): after the security, CSP and
+    # static-file middleware (a hit goes back out through them), before sessions and the rest.
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.user.is_verified() (the second factor); then the admin session's idle and
+    # absolute limits and the second factor's gate (accounts/middleware.py; after messages,
+    # which it uses).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.AdminSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Database unreachable → 503 page or JSON (core/middleware.py). Low, as process_exception
+    # runs bottom-up (nothing below has one); its response still passes every middleware above.
+    "core.middleware.DatabaseUnavailableMiddleware",
+    # Turns axes' lockout flag into the lockout page (accounts/views.py); axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
@@ -117,7 +157,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -130,9 +170,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    # Fail fast when PostgreSQL is unreachable instead of hanging a worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        env("DATABASE_CONNECT_TIMEOUT", "5")
+    # Fail fast when PostgreSQL is unreachable instead of hanging a worker: a sync gunicorn
+    # worker waiting to connect serves no one, and a healthy server answers in milliseconds.
+    # 2 s is the shortest libpq and psycopg accept (they raise 1 to 2); a stopped server on a
+    # reachable host refuses at once anyway (core/middleware.py, docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 2, minimum=2
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -140,12 +183,47 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's, with its Chinese message back (accounts/validators.py).
+        "NAME": "accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin login (accounts/; docs/security.md "Admin login"). Lockout by django-axes: its backend
+# comes first and refuses a locked-out username or IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# ADMIN_LOGIN_FAILURE_LIMIT failures within the cool-off lock the username, and separately the
+# client IP, for ADMIN_LOCKOUT_MINUTES (restarted by every attempt during the lockout).
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The client IP: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost
+# one appended to X-Forwarded-For (core/ip.py). production.py assumes one (nginx).
+AXES_CLIENT_IP_CALLABLE = "core.ip.client_ip"
+# The same address counts in the rate limit of the public suggestion form (django-ratelimit):
+# behind nginx, REMOTE_ADDR would put every citizen into nginx's one bucket.
+RATELIMIT_IP_META_KEY = "core.ip.rate_limit_ip"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Who unlocks an account, named on the lockout page.
+ADMIN_LOCKOUT_CONTACT = env("ADMIN_LOCKOUT_CONTACT") or "本站系统管理员（县人大常委会办公室）"
+# Admin sessions end after ADMIN_SESSION_IDLE_MINUTES without a request and after
+# ADMIN_SESSION_MAX_HOURS in all (accounts/middleware.py); the cookie lasts no longer either.
+ADMIN_SESSION_IDLE_MINUTES = env_int("ADMIN_SESSION_IDLE_MINUTES", 30, minimum=1)
+ADMIN_SESSION_MAX_HOURS = env_int("ADMIN_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = ADMIN_SESSION_MAX_HOURS * 3600
+# The TOTP second factor: optional per user; ADMIN_REQUIRE_TOTP makes every admin user enroll.
+ADMIN_REQUIRE_TOTP = env_bool("ADMIN_REQUIRE_TOTP", False)
+OTP_TOTP_ISSUER = env("WAGTAIL_SITE_NAME", "县人大常委会")
+# Days of audit log kept by `manage.py prune_audit_log` (at least 183: six months).
+AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 365, minimum=183)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -250,6 +328,12 @@ LOGGING = {
     },
 }
 
+# Full-page cache of anonymous visitors' pages (core/pagecache.py, docs/deployment.md "Page
+# cache"): seconds a page is kept in CACHES["default"], 0 turns it off; the Cache-Control max-age
+# it sends so that nginx (and browsers) keep it too.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+
 # Email (notifications of the moderation workflow)
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
@@ -337,12 +421,48 @@ WAGTAILDOCS_EXTENSIONS = [
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Uploads are checked by content, not by name (core/uploads.py; docs/security.md "Uploads and
+# served files"): every Wagtail upload form (add, edit, multiple uploader, choosers) is built on
+# these base forms.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.uploads.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.uploads.ImageForm"
+# No SVG: an SVG is a document that can run scripts. Wagtail's default list, stated.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+# 40 million pixels (width × height × frames; a 12 MP phone photo is 12,000,000): more is refused
+# at upload, and so is a decompression bomb (Pillow's DecompressionBombError becomes the same
+# form error, never a 500).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Served documents (/documents/<id>/<name>): the type follows the extension, which the upload
+# check has matched with the content; only PDF opens in the browser, everything else downloads.
+WAGTAILDOCS_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "txt": "text/plain",
+    "md": "text/markdown",
+    "csv": "text/csv",
+    "zip": "application/zip",
+}
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+# Every download goes through Wagtail's serve view, also with S3 media (its default there is a
+# redirect to the bucket): the access hook (opendata/wagtail_hooks.py) and the headers above
+# apply to every file, and no bucket URL that bypasses them is handed out.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# An upload bigger than any form accepts is not written past that size to the temporary folder.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "core.uploads.SizeLimitedUploadHandler",
+]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 
 # News listings: items per page (the index pages paginate; ?page= is validated).
-NEWS_PAGE_SIZE = int(env("NEWS_PAGE_SIZE", "15"))
+NEWS_PAGE_SIZE = env_int("NEWS_PAGE_SIZE", 15, minimum=1)
 
 # Station map (<stations>/map/, stations/views.py): a Leaflet tile layer over the list of
 # stations. Coordinates are WGS-84; see docs/stations.md for 天地图 and OpenStreetMap. A {token}
@@ -355,3 +475,101 @@ STATION_MAP_TILE_ATTRIBUTION = env(
 STATION_MAP_TILE_SUBDOMAINS = env("STATION_MAP_TILE_SUBDOMAINS", "")
 STATION_MAP_LABEL_URL = env("STATION_MAP_LABEL_URL", "")
 TIANDITU_TOKEN = env("TIANDITU_TOKEN", "")
+
+# Content-Security-Policy (django-csp 4; core/csp.py; docs/security.md "Transport, headers and
+# Content-Security-Policy"). Enforced everywhere, dev and tests included. No nonces and no
+# 'unsafe-inline' on the public site: anonymous pages are cached whole, and a nonce in a cached
+# page would be the same for every visitor. The admin gets the few extra sources Wagtail's admin
+# needs (CONTENT_SECURITY_POLICY_ADMIN, applied under /admin/ by core/csp.py).
+
+
+def csp_origins(urls, subdomains=""):
+    """The origins (scheme://host[:port]) of URL templates such as the map's tile URLs, for a
+    CSP source list. A {s} in the host is expanded with each subdomain character, as Leaflet does
+    ("abc" when none are set); any other placeholder in the host cannot be listed."""
+    from urllib.parse import urlsplit
+
+    origins = []
+    for url in urls:
+        parts = urlsplit((url or "").strip())
+        if not parts.netloc:
+            continue
+        letters = subdomains.replace(",", "").strip() or "abc"
+        hosts = (
+            [parts.netloc.replace("{s}", s) for s in letters]
+            if "{s}" in parts.netloc
+            else [parts.netloc]
+        )
+        for host in hosts:
+            if "{" in host or "}" in host:
+                raise ImproperlyConfigured(
+                    f"地图瓦片地址的主机名只能含 {{s}} 占位符"
+                    f"（{url!r}: only {{s}} may vary in the host）"
+                )
+            origins.append(f"{parts.scheme}://{host}")
+    return list(dict.fromkeys(origins))
+
+
+def csp_media_origins(storage):
+    """Where uploaded images are read from when media is in object storage (STORAGES["default"]
+    from s3_media_storage above): the CDN host, else the S3 endpoint, else AWS's bucket host."""
+    if not storage or storage["BACKEND"] != "storages.backends.s3.S3Storage":
+        return []
+    options = storage["OPTIONS"]
+    if options.get("custom_domain"):
+        return [f"https://{options['custom_domain']}"]
+    if options.get("endpoint_url"):
+        return csp_origins([options["endpoint_url"]])
+    bucket, region = options["bucket_name"], options.get("region_name")
+    hosts = [f"{bucket}.s3.amazonaws.com"] + (
+        [f"{bucket}.s3.{region}.amazonaws.com"] if region else []
+    )
+    return [f"https://{host}" for host in hosts]
+
+
+# Embedded videos (the body's embed block, wagtail.embeds with its default oEmbed providers)
+# are iframes; list the player hosts editors may embed, comma-separated. Providers whose embed
+# code needs a script of their own (X/Twitter, Instagram …) are blocked by script-src.
+CSP_EMBED_ORIGINS = env_list(
+    "DJANGO_CSP_FRAME_SRC",
+    "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": [
+            "'self'",
+            "data:",
+            *csp_origins(
+                [STATION_MAP_TILE_URL, STATION_MAP_LABEL_URL], STATION_MAP_TILE_SUBDOMAINS
+            ),
+            *csp_media_origins(STORAGES["default"]),
+        ],
+        "connect-src": ["'self'"],
+        "frame-src": CSP_EMBED_ORIGINS or ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        # 'none' matches X_FRAME_OPTIONS = "DENY"; core/csp.py turns it into 'self' on the
+        # responses that may be framed by the site itself (Wagtail's preview panel).
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Added to the policy above under /admin/ only (core/csp.py), as the browser tests found Wagtail
+# 8's admin needs them (tests/browser/test_csp.py):
+CONTENT_SECURITY_POLICY_ADMIN = {
+    # Wagtail's admin templates still carry inline <script>s (inline panels, date pickers, the
+    # chooser modals' responses) and Wagtail puts no nonce on them, so a nonce cannot help.
+    "script-src": ["'unsafe-inline'"],
+    # The editors' widgets in wagtailadmin/js/vendor.js (Draftail and friends) insert <style>
+    # elements as they start.
+    "style-src": ["'unsafe-inline'"],
+    # The preview panel and the block previews are same-origin iframes.
+    "frame-src": ["'self'"],
+}
+# Editors' avatars from Gravatar would send a hash of each editor's e-mail address to a foreign
+# server (unreachable from many government networks anyway) and need it in img-src: Wagtail
+# shows its default avatar instead, or the one uploaded in the account settings.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

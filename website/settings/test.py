@@ -17,7 +17,11 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = tempfile.mkdtemp(prefix="county-site-test-media-")
+# DJANGO_MEDIA_ROOT wins when set: the backup round trip runs manage.py in subprocesses against
+# media folders of its own (tests/core/test_backup.py).
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or tempfile.mkdtemp(
+    prefix="county-site-test-media-"
+)
 STATIC_ROOT = tempfile.mkdtemp(prefix="county-site-test-static-")
 WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"] = {  # noqa: F405
@@ -25,3 +29,11 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# No full-page cache: the suite must never see a stale page. tests/core/test_page_cache.py turns
+# it on with override_settings.
+PAGE_CACHE_SECONDS = 0
+# Django's Client.login() authenticates without a request, which axes' backend refuses
+# (AxesBackendRequestParameterRequired): lockout is off in the suite, and tests/accounts turn it
+# on with override_settings(AXES_ENABLED=True). Its database handler keeps attempts inside each
+# test's transaction, so no lockout leaks from one test into the next.
+AXES_ENABLED = False
