@@ -8,6 +8,7 @@ table row by row and every media file's sha256: zero differences.
 """
 
 import hashlib
+import importlib
 import io
 import json
 import os
@@ -31,6 +32,7 @@ from wagtail.models import Collection, Locale, Page, Revision, Site
 from core import backup, pagecache
 from core.factories import ImageFactory
 from deputies.factories import DeputyFactory
+from deputies.models import Level
 from documents.factories import DocumentFileFactory, NormativeDocumentFactory, ReviewFactory
 from documents.models import NormativeDocument
 from home.models import HomePage
@@ -183,6 +185,10 @@ def _home():
     """The home page. A transactional test that ran earlier in the session (the browser tests)
     flushed the migrations' content, so the tree's roots are made again when missing."""
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    # The five levels of people's congress, seeded by a data migration (the factories need them).
+    seeded = importlib.import_module("deputies.migrations.0002_levels_and_staff_groups")
+    for code, name, order in seeded.LEVELS:
+        Level.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     home = HomePage.objects.first()
