@@ -45,8 +45,12 @@ check: install
 	DJANGO_SETTINGS_MODULE=website.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=website.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# pytest-xdist: PYTEST_WORKERS processes (default 2, the CI machine's cores). --dist loadgroup
+# spreads tests one by one (transactional ones last, as pytest-django orders them) except those
+# marked xdist_group, which stay on one worker: the fuzz module, whose end-of-module check needs all.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test: lint check pytest
 

@@ -76,6 +76,10 @@ from stations.factories import StationDeputyFactory, StationFactory, StationInde
 from stats.models import StatisticsPage
 from tests.helpers import default_home, parse
 
+# One pytest-xdist worker runs the whole module (make test: --dist loadgroup), so the check at its
+# end sees every input sent.
+pytestmark = pytest.mark.xdist_group("fuzz")
+
 MIN_INPUTS = 10_000
 INPUTS = collections.Counter()  # inputs sent, per public input
 DURATIONS = {}  # seconds per test
