@@ -506,7 +506,131 @@ class ReviewEditView(StageLoggingMixin, snippet_views.EditView):
 # -- The document edit view ----------------------------------------------------------------------
 
 
-class DocumentEditView(snippet_views.EditView):
+# -- Re-extraction of the full text --------------------------------------------------------------
+
+
+def files_fingerprint(document_pk):
+    """What the full text is extracted from: the document's files as saved in the database."""
+    if not document_pk:
+        return ()
+    return tuple(
+        DocumentFile.objects.filter(document_id=document_pk)
+        .order_by("sort_order", "pk")
+        .values_list("file_id", "file__file_hash")
+    )
+
+
+def text_missing(document_pk):
+    """A document whose files gave text (status 已提取) but whose full text is empty: what an
+    autosave with the form's stale, empty full text used to leave behind (docs/documents-admin.md).
+    Extracted again on the next save."""
+    return (
+        NormativeDocument.objects.filter(
+            pk=document_pk, text_status=NormativeDocument.TEXT_OK, full_text=""
+        ).exists()
+        and DocumentFile.objects.filter(document_id=document_pk).exists()
+    )
+
+
+def refresh_text_if_files_changed(request, document, before, notify=True):
+    """Re-extract the full text (documents.extract.refresh_full_text) when the saved files differ
+    from `before` (or the text went missing, `text_missing`); returns the document as extracted,
+    or None when nothing was extracted. Saving a draft of a published document changes no files
+    in the database: the text is extracted when that draft is published. `notify`: say so in a
+    message (not for an autosave, whose messages would show up on a later page)."""
+    if files_fingerprint(document.pk) == before and not text_missing(document.pk):
+        return None
+    try:
+        from documents.extract import refresh_full_text
+    except ImportError:
+        logger.warning("documents.extract.refresh_full_text 不可用，未重新提取全文")
+        return None
+
+    current = NormativeDocument.objects.get(pk=document.pk)
+    try:
+        with transaction.atomic():
+            refresh_full_text(current)
+            NormativeDocument.objects.filter(pk=current.pk).update(
+                **{field: getattr(current, field) for field in TEXT_FIELDS}
+            )
+            sync_latest_revision(current, TEXT_FIELDS)
+    except Exception:  # a broken file must not lose the save that has already happened
+        logger.exception("重新提取全文失败：%s", current.pk)
+        messages.error(request, "文件已保存，但重新提取全文失败，请检查文件后再保存一次。")
+        return None
+    if notify and manual_entry_needed(current):
+        messages.warning(
+            request,
+            f"文件已更新，但未能提取全文（{current.get_text_status_display()}），需人工录入全文。",
+        )
+    elif notify:
+        messages.info(request, "文件已更新，已重新提取全文。")
+    return current
+
+
+def warn_if_number_taken(request, document):
+    """A 文号 already in the registry (in any bracket spelling) is named in a warning: the save
+    goes through (a corrected re-issue can share it), but never silently."""
+    if not document.number:
+        return
+    others = list(
+        NormativeDocument.objects.with_number(document.number).exclude(pk=document.pk)[:3]
+    )
+    if others:
+        names = "、".join(f"《{other.title}》" for other in others)
+        messages.warning(
+            request,
+            f"文号“{document.number}”已在备案目录中：{names}。请核对是否重复登记。",
+        )
+
+
+class DocumentFormMixin:
+    """Create and edit views of a document.
+
+    - The full text is extracted again whenever the files saved in the database change: after
+      the form's save (a new document, a draft of an unpublished one) and after publishing (a
+      draft of a published document changes its files only then).
+    - Wagtail autosaves the open form in the background (WAGTAIL_AUTOSAVE_INTERVAL): the text
+      extracted during an autosave goes back to the open form (`field_updates`, see
+      NormativeDocumentAdminForm), or the next autosave would save the form's stale, empty text
+      over it.
+    - A 文号 already in the registry is warned about on save."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.files_before = files_fingerprint(getattr(self.object, "pk", None))
+
+    def refresh_text(self, document):
+        current = refresh_text_if_files_changed(
+            self.request, document, self.files_before, notify=not self.expects_json_response
+        )
+        self.files_before = files_fingerprint(document.pk)
+        if current is not None:
+            for field in TEXT_FIELDS:
+                setattr(document, field, getattr(current, field))
+            self.form.extracted_text = current.full_text
+            if getattr(self, "new_revision", None) is not None:
+                # publish_action publishes this object: it must hold the text too.
+                self.new_revision.refresh_from_db(fields=["content"])
+
+    def save_instance(self):
+        instance = super().save_instance()
+        self.refresh_text(instance)
+        if not self.expects_json_response:
+            warn_if_number_taken(self.request, instance)
+        return instance
+
+    def publish_action(self):
+        response = super().publish_action()
+        self.refresh_text(self.object)
+        return response
+
+
+class DocumentCreateView(DocumentFormMixin, snippet_views.CreateView):
+    pass
+
+
+class DocumentEditView(DocumentFormMixin, snippet_views.EditView):
     """Edit a document. The form starts from the latest revision (or, when reverting, an older
     one), which may predate the registration: the registration fields are taken from the
     database row, so saving or publishing never undoes a registration."""
@@ -615,54 +739,6 @@ class SuggestionTrackingPanel(TemplatePanel):
 
     def context(self, instance, request):
         return {"suggestion": instance}
-
-
-# -- Re-extraction of the full text --------------------------------------------------------------
-
-
-def files_fingerprint(document_pk):
-    """What the full text is extracted from: the document's files as saved in the database."""
-    if not document_pk:
-        return ()
-    return tuple(
-        DocumentFile.objects.filter(document_id=document_pk)
-        .order_by("sort_order", "pk")
-        .values_list("file_id", "file__file_hash")
-    )
-
-
-def refresh_text_if_files_changed(request, document, before):
-    """Re-extract the full text (documents.extract.refresh_full_text) when the saved files differ
-    from `before`. Saving a draft of a published document changes no files in the database: the
-    text is extracted when that draft is published."""
-    if files_fingerprint(document.pk) == before:
-        return False
-    try:
-        from documents.extract import refresh_full_text
-    except ImportError:
-        logger.warning("documents.extract.refresh_full_text 不可用，未重新提取全文")
-        return False
-
-    current = NormativeDocument.objects.get(pk=document.pk)
-    try:
-        with transaction.atomic():
-            refresh_full_text(current)
-            NormativeDocument.objects.filter(pk=current.pk).update(
-                **{field: getattr(current, field) for field in TEXT_FIELDS}
-            )
-            sync_latest_revision(current, TEXT_FIELDS)
-    except Exception:  # a broken file must not lose the save that has already happened
-        logger.exception("重新提取全文失败：%s", current.pk)
-        messages.error(request, "文件已保存，但重新提取全文失败，请检查文件后再保存一次。")
-        return False
-    if manual_entry_needed(current):
-        messages.warning(
-            request,
-            f"文件已更新，但未能提取全文（{current.get_text_status_display()}），需人工录入全文。",
-        )
-    else:
-        messages.info(request, "文件已更新，已重新提取全文。")
-    return True
 
 
 # -- Dashboard -----------------------------------------------------------------------------------

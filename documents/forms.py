@@ -9,6 +9,9 @@ logs (documents/admin_views.py, `StageLoggingMixin`):
 - going back is a correction: it needs a note (更正说明), clears what belongs to the later stages
   (conclusion and dates, kept in the log entry) and is logged like any change.
 
+`NormativeDocumentAdminForm` sends the full text extracted during an autosave back to the open
+form (documents/admin_views.py, `DocumentFormMixin`).
+
 `ReviewSuggestionAdminForm` keeps what the citizen wrote as written (read-only once saved) and
 stamps 答复时间 when the status becomes 已答复 or 不予受理.
 """
@@ -38,6 +41,19 @@ STAGE_HELP = (
     "阶段逐步推进：接收登记 → 审查中 → 已审结，每次变更连同操作人和时间记入历史记录。"
     "退回之前的阶段属于更正，须填写更正说明。"
 )
+
+
+class NormativeDocumentAdminForm(WagtailAdminModelForm):
+    #: The full text extracted from the files during this save (set by the view), or None.
+    extracted_text = None
+
+    def get_field_updates_for_resave(self):
+        """After a background save (autosave), Wagtail's JavaScript writes these values into the
+        still-open form: the extracted text replaces the form's stale one."""
+        updates = super().get_field_updates_for_resave()
+        if self.extracted_text is not None and "full_text" in self.fields:
+            updates.append((self.add_prefix("full_text"), self.extracted_text))
+        return updates
 
 
 class ReviewAdminForm(WagtailAdminModelForm):

@@ -53,6 +53,7 @@ from .extract import (
     unsupported_message,
 )
 from .models import DocumentFile, IssuingBody, NormativeDocument
+from .models.registry import number_key
 
 logger = logging.getLogger(__name__)
 
@@ -452,6 +453,7 @@ class Stats:
     duplicates: int = 0
     failed: int = 0
     flagged: int = 0  # imported or updated, but without a text layer (需人工录入)
+    number_taken: int = 0  # imported or updated with a 文号 another document already has
     files: int = 0
     bytes: int = 0
     started: float = field(default_factory=time.monotonic)
@@ -499,8 +501,8 @@ class Prepared:
 
 class DocumentImporter:
     """Import files as NormativeDocuments. `report(kind, source_path, message)` is called for
-    every file: kind one of imported, updated, unchanged, duplicate, failed, flagged (flagged
-    comes in addition to imported or updated)."""
+    every file: kind one of imported, updated, unchanged, duplicate, failed, flagged,
+    number_taken (flagged and number_taken come in addition to imported or updated)."""
 
     def __init__(
         self,
@@ -667,8 +669,34 @@ class DocumentImporter:
 
     # Writing ------------------------------------------------------------------------------------
 
+    def _numbers_in_registry(self, items):
+        """number_key → [(pk, title)] of the documents holding the 文号 of these files: one
+        query per batch."""
+        found = {}
+        numbers = [item.metadata.number for item in items if item.metadata.number]
+        for pk, number, title in NormativeDocument.objects.with_number(*numbers).values_list(
+            "pk", "number", "title"
+        ):
+            found.setdefault(number_key(number), []).append((pk, title))
+        return found
+
+    def _check_number(self, document, source_path, registry):
+        """Report a 文号 that another document of the registry (or of this run) already has."""
+        key = number_key(document.number)
+        if not key:
+            return
+        holders = registry.setdefault(key, [])
+        others = [title for pk, title in holders if pk != document.pk]
+        if others:
+            self.stats.number_taken += 1
+            names = "、".join(f"《{title}》" for title in others[:3])
+            self.report("number_taken", source_path, f"文号“{document.number}”已有：{names}")
+        if all(pk != document.pk for pk, _title in holders):
+            holders.append((document.pk, document.title))
+
     def _write_batch(self, items):
         written, wagtail_documents = [], []
+        registry = self._numbers_in_registry(items)
         with ExitStack() as stack:
             stack.enter_context(transaction.atomic())
             stack.enter_context(self.indexing.paused(NormativeDocument, self.document_model))
@@ -694,6 +722,7 @@ class DocumentImporter:
                 if item.result.status == TEXT_NO_LAYER:
                     self.stats.flagged += 1
                     self.report("flagged", source_path, item.result.note)
+                self._check_number(document, source_path, registry)
             self.indexing.flush([*written, *wagtail_documents])
 
     def _write(self, item, issuing_body):

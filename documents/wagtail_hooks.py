@@ -31,6 +31,7 @@ from .admin_filters import (
 from .admin_views import (
     REGISTER_ACTION,
     STAGE_ACTION,
+    DocumentCreateView,
     DocumentEditView,
     DocumentIndexView,
     DocumentInspectView,
@@ -50,16 +51,14 @@ from .admin_views import (
     dashboard_panels,
     document_files,
     document_queryset,
-    files_fingerprint,
     filing_status,
     latest_conclusion_label,
     latest_stage_label,
     local_datetime,
-    refresh_text_if_files_changed,
     stage_history,
     user_name,
 )
-from .forms import ReviewAdminForm, ReviewSuggestionAdminForm
+from .forms import NormativeDocumentAdminForm, ReviewAdminForm, ReviewSuggestionAdminForm
 from .models import IssuingBody, NormativeDocument, Review, ReviewSuggestion
 
 
@@ -95,6 +94,7 @@ class NormativeDocumentViewSet(DocumentsViewSet):
     icon = "doc-full"
     menu_label = "规范性文件"
     index_view_class = DocumentIndexView
+    add_view_class = DocumentCreateView
     edit_view_class = DocumentEditView
     inspect_view_class = DocumentInspectView
     # A copy would repeat the unique receipt number and the importer's file identity.
@@ -179,11 +179,14 @@ class NormativeDocumentViewSet(DocumentsViewSet):
         "reviews": ("审查", document_reviews),
         "publication": ("发布状态", publication),
     }
-    panels = [
-        ManualEntryNoticePanel(heading="需人工录入"),
-        RegistrationPanel(heading="接收登记"),
-        *NormativeDocument.panels,
-    ]
+    edit_handler = ObjectList(
+        [
+            ManualEntryNoticePanel(heading="需人工录入"),
+            RegistrationPanel(heading="接收登记"),
+            *NormativeDocument.panels,
+        ],
+        base_form_class=NormativeDocumentAdminForm,
+    )
 
     def get_queryset(self, request):
         return document_queryset()
@@ -412,23 +415,6 @@ hooks.register("register_bulk_action", PermissionCheckedDeleteBulkAction, order=
 def register_log_actions(actions):
     actions.register_action(STAGE_ACTION)(StageChangeFormatter)
     actions.register_action(REGISTER_ACTION)(RegisterFormatter)
-
-
-FILES_BEFORE = "_documents_files_before"
-
-
-@hooks.register("before_edit_snippet")
-def remember_document_files(request, instance):
-    """Note the files the full text was extracted from, to compare after the save."""
-    if isinstance(instance, NormativeDocument):
-        setattr(request, FILES_BEFORE, files_fingerprint(instance.pk))
-
-
-@hooks.register("after_create_snippet")
-@hooks.register("after_edit_snippet")
-def refresh_document_text(request, instance):
-    if isinstance(instance, NormativeDocument):
-        refresh_text_if_files_changed(request, instance, getattr(request, FILES_BEFORE, ()))
 
 
 @hooks.register("construct_homepage_panels")

@@ -12,6 +12,25 @@ from wagtail.search import index
 
 RECEIPT_NUMBER = re.compile(r"〕(\d+)号$")
 
+# The brackets a 文号's year is written in: 〔〕 is the standard (GB/T 9704), the others are
+# common typing variants of the same number.
+NUMBER_BRACKETS = ("〔〕", "[]", "［］", "【】", "()", "（）", "﹝﹞")
+_TO_STANDARD = str.maketrans(
+    {pair[0]: "〔" for pair in NUMBER_BRACKETS} | {pair[1]: "〕" for pair in NUMBER_BRACKETS}
+)
+_SPACES = re.compile(r"\s+")
+
+
+def number_key(number):
+    """A 文号 as compared: without spaces, its year brackets written 〔〕."""
+    return _SPACES.sub("", number or "").translate(_TO_STANDARD)
+
+
+def number_variants(number):
+    """The spellings of a 文号 that `number_key` takes for the same number."""
+    key = number_key(number)
+    return {key.replace("〔", pair[0]).replace("〕", pair[1]) for pair in NUMBER_BRACKETS}
+
 
 class IssuingBody(models.Model):
     """制定机关: the body that issued a document (县人民政府, 县教育局 …)."""
@@ -34,6 +53,16 @@ class NormativeDocumentQuerySet(models.QuerySet):
     def public(self):
         """What the public registry shows: published (live) documents."""
         return self.filter(live=True)
+
+    def with_number(self, *numbers):
+        """Documents whose 文号 is one of `numbers`, in any bracket spelling (`number_key`)."""
+        variants = set()
+        for number in numbers:
+            if number_key(number):
+                variants |= number_variants(number)
+        if not variants:
+            return self.none()
+        return self.filter(number__in=variants)
 
 
 class NormativeDocument(

@@ -4,16 +4,20 @@ suggestion handling (content kept, 答复时间 stamped, contact details for 法
 dashboard panel; and who may open what."""
 
 import datetime
+import io
 import sys
 from unittest import mock
 
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.menu import admin_menu
+from wagtail.documents import get_document_model
+from wagtail.models import Collection
 
 from core.factories import DocumentFactory
 from documents.factories import (
@@ -395,6 +399,130 @@ class TestReExtraction(AdminTestCase):
         with mock.patch("documents.extract.refresh_full_text", side_effect=RuntimeError("坏文件")):
             document = self.post_edit(self.parking, new_file=text_file(self.TEXT))
         self.assertEqual(document.files.count(), 1)
+
+
+def word_file(paragraphs, name="通告.docx"):
+    """A real Word file (python-docx), uploaded the way staff upload it: Wagtail's document
+    form."""
+    import docx
+
+    word = docx.Document()
+    for paragraph in paragraphs:
+        word.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+class TestAutosavedWordFile(AdminTestCase):
+    """The 备案审查 form is autosaved in the background (Wagtail 8): attaching a .docx to a new
+    document creates a draft, whose files are extracted then; the autosaves and the publish that
+    follow post the form as the browser holds it."""
+
+    PARAGRAPHS = ["关于加强城市养犬管理的通告", "第一条　为加强城市养犬管理，制定本通告。"]
+    JSON = {"HTTP_ACCEPT": "application/json"}
+
+    def upload(self):
+        response = self.client.post(
+            reverse("wagtaildocs:add"),
+            {
+                "title": "养犬管理通告",
+                "file": SimpleUploadedFile("通告.docx", word_file(self.PARAGRAPHS)),
+                "collection": str(Collection.get_first_root_node().pk),
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        return get_document_model().objects.get(title="养犬管理通告")
+
+    @staticmethod
+    def apply(data, result):
+        """What Wagtail's autosave JavaScript does with a successful save's answer."""
+        for name, value in result.get("field_updates", {}).items():
+            data[name] = value
+        if "revision_id" in result:
+            data["overwrite_revision_id"] = str(result["revision_id"])
+
+    def test_the_text_survives_autosaves_and_publishing(self):
+        data = resubmission(
+            self.client.get(url(NormativeDocument, "add")).context["form"],
+            title="关于加强城市养犬管理的通告",
+            number="县政通〔2026〕7号",
+            issuing_body=self.gov.pk,
+            date_issued="2026-04-01",
+            validity="valid",
+        )
+        with_new_file(data, self.upload())
+        response = self.client.post(url(NormativeDocument, "add"), data, **self.JSON)
+        self.assertEqual(response.status_code, 200, response.content[:2000])
+        created = response.json()
+        document = NormativeDocument.objects.get(pk=created["pk"])
+        self.assertIn("为加强城市养犬管理", document.full_text)
+        self.assertIn("为加强城市养犬管理", created["field_updates"]["full_text"])
+        self.apply(data, created)
+
+        edit = url(NormativeDocument, "edit", document.pk)
+        data["summary"] = "城区养犬登记"  # typing on: the next autosave
+        response = self.client.post(edit, data, **self.JSON)
+        self.assertEqual(response.status_code, 200, response.content[:2000])
+        self.apply(data, response.json())
+        document.refresh_from_db()
+        self.assertIn("为加强城市养犬管理", document.full_text)
+
+        data["action-publish"] = "action-publish"
+        response = self.client.post(edit, data)
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        document.refresh_from_db()
+        self.assertTrue(document.live)
+        self.assertEqual(document.text_status, NormativeDocument.TEXT_OK)
+        self.assertIn("第一条", document.full_text)
+        self.assertIn("为加强城市养犬管理", document.full_text)
+
+    def test_a_document_that_lost_its_text_gets_it_back_on_the_next_save(self):
+        wagtail_document = self.upload()
+        DocumentFileFactory(document=self.parking, file=wagtail_document, label="正文")
+        NormativeDocument.objects.filter(pk=self.parking.pk).update(
+            full_text="", text_status=NormativeDocument.TEXT_OK
+        )
+        data = resubmission(edit_form(self.client, NormativeDocument, self.parking.pk))
+        data["action-publish"] = "action-publish"
+        response = self.client.post(url(NormativeDocument, "edit", self.parking.pk), data)
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        self.parking.refresh_from_db()
+        self.assertIn("为加强城市养犬管理", self.parking.full_text)
+
+
+class TestNumberAlreadyRegistered(AdminTestCase):
+    def add(self, number):
+        data = resubmission(
+            self.client.get(url(NormativeDocument, "add")).context["form"],
+            title="关于规范城区停车收费的补充通知",
+            number=number,
+            issuing_body=self.gov.pk,
+            date_issued="2026-04-01",
+            validity="valid",
+        )
+        data["action-publish"] = "action-publish"
+        return self.client.post(url(NormativeDocument, "add"), data, follow=True)
+
+    def test_a_number_in_the_registry_is_warned_about(self):
+        for number in ("县政发〔2025〕12号", "县政发[2025]12号", "县政发（2025）12号"):
+            with self.subTest(number):
+                response = self.add(number)
+                shown = [str(message) for message in response.context["messages"]]
+                self.assertTrue(
+                    any(
+                        f"文号“{number}”已在备案目录中" in message
+                        and "《关于规范城区停车收费的通知》" in message
+                        for message in shown
+                    ),
+                    shown,
+                )
+
+    def test_a_new_number_is_not(self):
+        response = self.add("县政发〔2026〕99号")
+        shown = " ".join(str(message) for message in response.context["messages"])
+        self.assertNotIn("已在备案目录中", shown)
+        self.assertTrue(NormativeDocument.objects.filter(number="县政发〔2026〕99号").exists())
 
 
 class TestReviewListing(AdminTestCase):

@@ -297,6 +297,39 @@ class TestIdempotency:
         ) in stdout
         assert not NormativeDocument.objects.filter(source_path="行政法规/重复的条例.md").exists()
 
+    def test_a_number_already_in_the_registry_is_reported(self, corpus):
+        # The Word notice and the PDF both carry 县政发〔2026〕3号; a document typed in the admin
+        # holds the order number of the regulation as 第300号 in other brackets.
+        NormativeDocument.objects.create(title="手工登记的通知", number="县政发[2026]3号")
+
+        stdout, _stderr = run(corpus)
+
+        assert f"导入 {GOOD}，" in summary_line(stdout)
+        taken = [line for line in stdout.splitlines() if line.startswith("文号重复：")]
+        assert len(taken) == 2, stdout
+        assert any(
+            line.startswith(
+                "文号重复：规范性文件/2026/人居环境通知.docx：文号“县政发〔2026〕3号”已有"
+            )
+            and "《手工登记的通知》" in line
+            for line in taken
+        ), taken
+        pdf = next(line for line in taken if "规范性文件/通知.pdf" in line)
+        assert "《手工登记的通知》" in pdf and "农村人居环境整治实施办法" in pdf
+        assert "文号重复 2 个：其文号已在备案目录中" in stdout
+        assert NormativeDocument.objects.filter(number="县政发〔2026〕3号").count() == 2
+
+    def test_re_importing_a_document_is_not_its_own_duplicate(self, corpus):
+        (corpus / "规范性文件" / "通知.pdf").unlink()
+        run(corpus)
+        notice = corpus / "规范性文件" / "2026" / "人居环境通知.docx"
+        notice.write_bytes(docx_bytes([*NOTICE, "附件：整治清单"]))
+
+        stdout, _stderr = run(corpus)
+
+        assert "更新 1" in summary_line(stdout)
+        assert "文号重复" not in stdout
+
 
 @pytest.mark.django_db
 class TestOptionsAndExitStatus:

@@ -53,6 +53,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"跳过（重复）：{source_path}：{message}")
             elif kind == "flagged":
                 self.stdout.write(self.style.WARNING(f"需人工录入：{source_path}：{message}"))
+            elif kind == "number_taken":
+                self.stdout.write(self.style.WARNING(f"文号重复：{source_path}：{message}"))
             elif verbosity >= 2:
                 label = {"imported": "导入", "updated": "更新", "unchanged": "未变"}[kind]
                 self.stdout.write(f"{label}：{source_path}" + (f"（{message}）" if message else ""))
@@ -80,6 +82,13 @@ class Command(BaseCommand):
         )
         style = self.style.SUCCESS if not stats.failed else self.style.WARNING
         self.stdout.write(style(summary))
+        if stats.number_taken:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"文号重复 {stats.number_taken} 个：其文号已在备案目录中，已照常导入，"
+                    "请核对是否重复登记（见上方“文号重复”各行）。"
+                )
+            )
         if verbosity >= 2:
             self.stdout.write(
                 f"内存峰值 {stats.peak_rss_mb():.0f} MB，CPU 时间 {stats.cpu_seconds:.1f} 秒"
