@@ -19,7 +19,7 @@ def make_staff(username, superuser=False):
     user = User.objects.create_user(
         username, f"{username}@example.com", PASSWORD, first_name="小", last_name="王"
     )
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name="编辑"))
     return user
 
 

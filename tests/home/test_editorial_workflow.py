@@ -9,7 +9,10 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Task,
+    Workflow,
     WorkflowPage,
+    WorkflowTask,
 )
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
@@ -199,3 +202,54 @@ class TestSearchPromotionPermissions(TestCase):
             {"add_searchpromotion", "change_searchpromotion", "delete_searchpromotion"},
         )
         self.assertEqual(codenames("编辑"), set())
+
+
+class TestWagtailDefaultsRemoved(TestCase):
+    """home/migrations/0005: Wagtail's default groups and workflow go unless something uses them."""
+
+    @staticmethod
+    def remove():
+        from importlib import import_module
+
+        from django.apps import apps
+
+        migration = import_module("home.migrations.0005_remove_default_groups_and_workflow")
+        migration.remove_unused_defaults(apps, None)
+
+    @staticmethod
+    def wagtail_defaults():
+        """What Wagtail's initial migrations create (wagtailcore 0002, 0048, 0069)."""
+        moderators = Group.objects.create(name="Moderators")
+        editors = Group.objects.create(name="Editors")
+        task = GroupApprovalTask.objects.create(name="Moderators approval")
+        task.groups.set([moderators])
+        workflow = Workflow.objects.create(name="Moderators approval")
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        return moderators, editors, workflow
+
+    def test_a_migrated_database_has_only_the_projects_groups_and_workflow(self):
+        self.assertFalse(Group.objects.filter(name__in=["Moderators", "Editors"]).exists())
+        self.assertFalse(Workflow.objects.filter(name="Moderators approval").exists())
+        self.assertFalse(Task.objects.filter(name="Moderators approval").exists())
+        self.assertTrue(Workflow.objects.filter(name=WORKFLOW).exists())
+        self.assertTrue(Group.objects.filter(name__in=[EDITORS, REVIEWERS]).count() == 2)
+
+    def test_unused_defaults_are_removed(self):
+        self.wagtail_defaults()
+        self.remove()
+        self.assertFalse(Group.objects.filter(name__in=["Moderators", "Editors"]).exists())
+        self.assertFalse(Workflow.objects.filter(name="Moderators approval").exists())
+        self.assertFalse(Task.objects.filter(name="Moderators approval").exists())
+        self.assertTrue(WorkflowPage.objects.filter(workflow__name=WORKFLOW).exists())
+
+    def test_defaults_in_use_are_kept(self):
+        moderators, editors, workflow = self.wagtail_defaults()
+        get_user_model().objects.create_user("old-editor", password=PASSWORD).groups.add(editors)
+        section = StandardPageFactory(parent=default_home(), title="旧栏目")
+        WorkflowPage.objects.create(page=section, workflow=workflow)
+        self.remove()
+        # The workflow is assigned to a page; its task, and the task's group, stay with it.
+        self.assertTrue(Workflow.objects.filter(pk=workflow.pk).exists())
+        self.assertTrue(Task.objects.filter(name="Moderators approval").exists())
+        self.assertTrue(Group.objects.filter(pk=moderators.pk).exists())
+        self.assertTrue(Group.objects.filter(pk=editors.pk).exists())  # it has a user
