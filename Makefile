@@ -6,13 +6,14 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint lint-docker format check pytest bench clean
+.PHONY: help install run test lint lint-docker format check pytest bench clean messages
 
 help:
 	@echo "make run    - install into $(VENV), migrate SQLite, load demo content, serve http://$(HOST):$(PORT)"
 	@echo "make test   - lint, Django checks, migrations check, the whole test suite"
 	@echo "make lint   - ruff check and format check, hadolint on the Dockerfiles"
 	@echo "make bench  - performance benchmarks (prints numbers)"
+	@echo "make messages - compile website/locale/*/LC_MESSAGES/django.po into the committed .mo"
 
 # Re-install only when the requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -53,6 +54,12 @@ pytest: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test: lint check pytest
+
+# polib (requirements-dev.txt) compiles the catalogue: no GNU gettext (msgfmt) needed. The .mo is
+# committed, so a deployment needs no build step; tests/core/test_admin_language.py fails when it
+# is older than the .po.
+messages: install
+	$(PY) -c "import glob, polib; [polib.pofile(p).save_as_mofile(p[:-3] + '.mo') for p in glob.glob('website/locale/*/LC_MESSAGES/*.po')]"
 
 bench: install
 	$(PY) -m benchmarks.run
