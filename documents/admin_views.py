@@ -47,6 +47,8 @@ from core.admin_views import (
     EMPTY,
     SEPARATOR,
     DraftStateIndexView,
+    RegisterCreateView,
+    RegisterEditView,
     RegisterInspectView,
     chinese_date,
 )
@@ -626,11 +628,11 @@ class DocumentFormMixin:
         return response
 
 
-class DocumentCreateView(DocumentFormMixin, snippet_views.CreateView):
+class DocumentCreateView(DocumentFormMixin, RegisterCreateView):
     pass
 
 
-class DocumentEditView(DocumentFormMixin, snippet_views.EditView):
+class DocumentEditView(DocumentFormMixin, RegisterEditView):
     """Edit a document. The form starts from the latest revision (or, when reverting, an older
     one), which may predate the registration: the registration fields are taken from the
     database row, so saving or publishing never undoes a registration."""

@@ -315,6 +315,7 @@ class Deputy(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clust
                 FieldPanel("levels", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("elected_date"),
                 InlinePanel("elections", label="选区"),
+                FieldPanel("deputy_groups"),
             ],
             heading="代表资格",
         ),

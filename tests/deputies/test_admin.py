@@ -387,6 +387,76 @@ class TestDeputyCreateAndEdit(AdminTestCase):
         self.assertEqual(self.client.post(url(Deputy, "add"), data).status_code, 302)
 
 
+class TestIncompleteRowsAndGroups(AdminTestCase):
+    """Issue 16 item 10: an incomplete constituency row names the field; a new deputy is put in
+    his deputy group from his own form."""
+
+    def test_an_incomplete_constituency_row_names_the_field(self):
+        data = deputy_form_data(
+            elections=[{"constituency": "", "elected_date": "2021-11-20"}],
+            levels=[self.county_level],
+        )
+        data["action-publish"] = "action-publish"
+        response = self.client.post(url(Deputy, "add"), data)
+        self.assertEqual(response.status_code, 200)
+        shown = " ".join(str(message) for message in response.context["messages"])
+        self.assertIn("选区第 1 行 · 选区：请选择选区（或删除这一行）。", shown)
+        self.assertContains(response, "请选择选区（或删除这一行）。")
+        self.assertNotContains(response, "必需字段")
+        self.assertFalse(Deputy.objects.filter(register_number="D-100").exists())
+
+    def test_errors_of_the_main_form_are_named_too(self):
+        data = deputy_form_data(levels=[self.county_level], name="", gender="")
+        data["action-publish"] = "action-publish"
+        response = self.client.post(url(Deputy, "add"), data)
+        shown = " ".join(str(message) for message in response.context["messages"])
+        self.assertIn("姓名：", shown)
+        self.assertIn("性别：", shown)
+
+    def test_a_new_deputy_joins_a_group_from_his_form(self):
+        response = self.client.get(url(Deputy, "add"))
+        choices = list(response.context["form"].fields["deputy_groups"].queryset)
+        self.assertCountEqual(choices, [self.chengguan_group, self.hekou_group])  # this term's
+        data = deputy_form_data(
+            elections=[{"constituency": self.second.pk, "elected_date": "2021-11-20"}],
+            levels=[self.county_level],
+        )
+        data["deputy_groups"] = [str(self.hekou_group.pk)]
+        data["action-publish"] = "action-publish"
+        response = self.client.post(url(Deputy, "add"), data)
+        self.assertEqual(response.status_code, 302)
+        deputy = Deputy.objects.get(register_number="D-100")
+        membership = deputy.group_memberships.get()
+        self.assertEqual(membership.group, self.hekou_group)
+        self.assertEqual(membership.start_date, timezone.localdate())
+        self.assertEqual(membership.role, "member")
+
+        form = self.client.get(url(Deputy, "edit", deputy.pk)).context["form"]
+        self.assertEqual(list(form.initial["deputy_groups"]), [self.hekou_group.pk])
+
+    def test_leaving_a_group_ends_the_membership(self):
+        membership = self.wang.group_memberships.get(group=self.chengguan_group)
+        membership.start_date = datetime.date(2022, 1, 1)
+        membership.save()
+        election = self.wang.elections.get()
+        data = deputy_form_data(
+            elections=[{"id": str(election.pk), "constituency": self.first.pk, "elected_date": ""}],
+            initial=1,
+            levels=[self.county_level],
+            register_number="D-001",
+            name="王建国",
+        )
+        data["deputy_groups"] = [str(self.hekou_group.pk)]
+        response = self.client.post(url(Deputy, "edit", self.wang.pk), data)
+        self.assertEqual(response.status_code, 302)
+        membership.refresh_from_db()
+        self.assertEqual(membership.end_date, timezone.localdate() - datetime.timedelta(days=1))
+        self.assertEqual(membership.role, "leader")
+        self.assertTrue(
+            self.wang.group_memberships.filter(group=self.hekou_group, end_date=None).exists()
+        )
+
+
 class TestFormRules(AdminTestCase):
     """Bad input is rejected with a message on the field and nothing is saved."""
 
