@@ -169,9 +169,13 @@ def non_resident_message(deputies):
 class NonResidentWarningMixin:
     def form_valid(self, form):
         response = super().form_valid(form)
+        if response.status_code not in (301, 302) or self.expects_json_response:
+            return response
         deputies = getattr(form, "non_resident_deputies", ())
-        if deputies and response.status_code in (301, 302) and not self.expects_json_response:
+        if deputies:
             messages.warning(self.request, non_resident_message(deputies))
+        if getattr(form, "opening_warning", ""):
+            messages.warning(self.request, form.opening_warning)
         return response
 
 

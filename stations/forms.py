@@ -4,18 +4,27 @@
   (stations/permissions.py): a POST naming another station fails validation.
 - A reception that has already ended cannot be published (saving it as a draft is allowed).
 - Deputies on duty who are not resident at the station are a warning, not an error: the form
-  lists them in `non_resident_deputies` and the views show them after saving.
+  lists them in `non_resident_deputies` and the views show them after saving. So is a reception
+  outside the station's opening days or hours (`opening_warning`, stations/opening.py).
+- A deputy who is not serving on the reception's date (代表资格终止, or not yet elected) cannot
+  be put on duty, in a draft either. The 值班代表 picker offers serving deputies only, the
+  station's resident deputies first, with a search box (DutyDeputiesWidget).
 - The 后台管理账号 field of a station (who administers it) is shown to 代表工委 only, and offers
   the accounts of the 工作站管理员 group.
 """
 
 import datetime
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from deputies.models import Deputy
+
+from . import opening
+from .models import Station
 from .permissions import STATION_ADMINS, sees_all_stations, station_choices
 
 PUBLISH_ACTION = "action-publish"
@@ -58,8 +67,64 @@ class StationAdminForm(WagtailAdminModelForm):
             )
 
 
+class DutyDeputiesWidget(forms.SelectMultiple):
+    """A multi-select with the station's resident deputies in their own group first, and a
+    search box (static/stations/deputy-picker.js) on top."""
+
+    class Media:
+        js = ["stations/deputy-picker.js"]
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"data-deputy-picker": "", "size": 12, **(attrs or {})})
+
+
+def deputy_label(deputy):
+    return f"{deputy.name}（{deputy.post}）" if deputy.post else deputy.name
+
+
+def not_serving_reason(deputy, date):
+    if deputy.elected_date and deputy.elected_date > date:
+        return f"{deputy.name}到{deputy.elected_date:%Y年%m月%d日}才当选"
+    if deputy.status_date:
+        reason = dict(Deputy.REASON_CHOICES).get(deputy.status_reason, "")
+        return f"{deputy.name}的代表资格已于{deputy.status_date:%Y年%m月%d日}终止（{reason}）"
+    return f"{deputy.name}的代表资格已终止"
+
+
 class ReceptionAdminForm(StationChoiceMixin, WagtailAdminModelForm):
     non_resident_deputies = ()
+    opening_warning = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("deputies")
+        if field is None:
+            return
+        chosen = list(self.instance.deputies.all()) if self.instance.pk else []
+        # Any deputy validates (so that an ended one gets the named refusal of clean()); the
+        # picker offers serving deputies and those already on duty.
+        field.queryset = Deputy.objects.order_by("sort_key", "name", "pk")
+        offered = field.queryset.filter(
+            Q(pk__in=Deputy.objects.serving()) | Q(pk__in=[deputy.pk for deputy in chosen])
+        )
+        field.widget = DutyDeputiesWidget()
+        field.help_text = (
+            "只列在任代表，本站进站代表在前；可在上方输入姓名筛选，按住 Ctrl（Mac 为 ⌘）多选。"
+        )
+        station = self.instance.station if self.instance.station_id else None
+        if station is None and self.initial.get("station"):
+            station = Station.objects.filter(pk=self.initial["station"]).first()
+        resident = station.resident_deputy_ids() if station else set()
+        deputies = list(offered)
+        groups = [
+            ("本站进站代表", [d for d in deputies if d.pk in resident]),
+            ("其他在任代表", [d for d in deputies if d.pk not in resident]),
+        ]
+        field.widget.choices = [
+            (label, [(deputy.pk, deputy_label(deputy)) for deputy in members])
+            for label, members in groups
+            if members
+        ]
 
     @property
     def is_publishing(self):
@@ -76,9 +141,18 @@ class ReceptionAdminForm(StationChoiceMixin, WagtailAdminModelForm):
 
         station = cleaned_data.get("station")
         deputies = cleaned_data.get("deputies")
+        if date and deputies:
+            ended = [deputy for deputy in deputies if not deputy.is_serving(date)]
+            if ended:
+                reasons = "；".join(not_serving_reason(deputy, date) for deputy in ended)
+                self.add_error("deputies", f"不在任的代表不能安排值班：{reasons}。")
         if station is not None and deputies:
             resident = station.resident_deputy_ids()
             self.non_resident_deputies = [d for d in deputies if d.pk not in resident]
+        if station is not None and date:
+            self.opening_warning = opening.outside(
+                station.opening_hours, date, cleaned_data.get("start_time"), end_time
+            )
         return cleaned_data
 
 

@@ -75,10 +75,11 @@ def public_deputies():
 
 def receptions_with_deputies(queryset=None):
     """Live reception days of live stations, with their published deputies on duty in
-    `duty_deputies` and the station selected."""
+    `duty_deputies` (serving ones only: a deputy whose term has ended is not named, even on a
+    reception saved before it ended) and the station selected."""
     queryset = Reception.objects.public() if queryset is None else queryset
     return queryset.select_related("station").prefetch_related(
-        Prefetch("deputies", queryset=public_deputies(), to_attr="duty_deputies")
+        Prefetch("deputies", queryset=public_deputies().serving(), to_attr="duty_deputies")
     )
 
 

@@ -565,3 +565,131 @@ class TestUploads(AdminTestCase):
         self.assertEqual(
             Activity.objects.get(title="代表进站联系选民").files.get().document, document
         )
+
+
+def next_weekday(weekday, after=3):
+    """The first date at least `after` days ahead falling on `weekday` (Monday 0)."""
+    day = timezone.localdate() + datetime.timedelta(days=after)
+    return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+class TestDutyDeputies(AdminTestCase):
+    """Issue 16 item 2: ended deputies are refused on duty and not shown; the picker offers the
+    station's resident deputies first and serving deputies only; a reception outside the
+    station's opening days or hours is a warning."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.ended = DeputyFactory(
+            name="孙志强",
+            status="terminated",
+            status_date=timezone.localdate() - datetime.timedelta(days=30),
+            status_reason="transferred",
+        )
+        cls.on_duty_then_ended = DeputyFactory(name="周丽华")
+
+    def test_an_ended_deputy_is_refused_with_his_name(self):
+        for action in ({"action-publish": "1"}, {}):  # publishing, and saving a draft
+            with self.subTest(action=action):
+                data = reception_data(
+                    self.station,
+                    deputies=[self.wang, self.ended],
+                    date=next_weekday(1).isoformat(),
+                    **action,
+                )
+                response = self.client.post(url(Reception, "add"), data)
+                self.assertEqual(response.status_code, 200)
+                errors = response.context["form"].errors["deputies"]
+                self.assertIn("孙志强的代表资格已于", errors[0])
+                self.assertIn("终止（调离）", errors[0])
+                self.assertNotIn("王建国", errors[0])
+                self.assertFalse(Reception.objects.filter(topic="听取群众意见").exists())
+
+    def test_the_picker_offers_serving_deputies_residents_first(self):
+        response = self.client.get(url(Reception, "edit", self.reception.pk))
+        field = response.context["form"].fields["deputies"]
+        groups = [
+            (label, [str(choice[1]) for choice in members])
+            for label, members in field.widget.choices
+        ]
+        self.assertEqual(groups[0][0], "本站进站代表")
+        self.assertEqual([name.split("（")[0] for name in groups[0][1]], ["王建国"])
+        self.assertEqual(groups[1][0], "其他在任代表")
+        others = [name.split("（")[0] for name in groups[1][1]]
+        self.assertIn("李秀英", others)
+        self.assertNotIn("孙志强", others)
+        self.assertContains(response, "data-deputy-picker")
+        self.assertContains(response, "stations/deputy-picker.js")
+
+    def test_a_deputy_whose_term_ended_is_not_shown_on_the_station_page(self):
+        reception = with_deputies(
+            ReceptionFactory(station=self.station, date=future(6), topic="就业帮扶"),
+            self.on_duty_then_ended,
+            self.wang,
+        )
+        self.on_duty_then_ended.status = "terminated"
+        self.on_duty_then_ended.status_date = timezone.localdate() - datetime.timedelta(days=1)
+        self.on_duty_then_ended.status_reason = "resigned"
+        self.on_duty_then_ended.save()
+        from stations.views import receptions_with_deputies
+
+        shown = receptions_with_deputies(Reception.objects.filter(pk=reception.pk)).get()
+        self.assertEqual([deputy.name for deputy in shown.duty_deputies], ["王建国"])
+
+    def test_a_reception_outside_the_opening_hours_is_a_warning(self):
+        self.assertEqual(self.station.opening_hours, "每周一至周五 8:30—17:30")
+        saturday = next_weekday(5)
+        cases = [
+            (saturday, "09:00", "11:30", "是周六，不是开放日"),
+            (next_weekday(2), "18:30", "20:00", "18:30—20:00不在开放时间内"),
+        ]
+        for date, start, end, expected in cases:
+            with self.subTest(expected):
+                data = reception_data(
+                    self.station,
+                    deputies=[self.wang],
+                    date=date.isoformat(),
+                    start_time=start,
+                    end_time=end,
+                    topic=f"接待{expected}",
+                    **{"action-publish": "1"},
+                )
+                response = self.client.post(url(Reception, "add"), data)
+                self.assertEqual(response.status_code, 302)
+                warnings = [m for m in messages_of(response) if expected in m]
+                self.assertEqual(len(warnings), 1, messages_of(response))
+                self.assertIn("（本站开放时间：每周一至周五 8:30—17:30）", warnings[0])
+
+    def test_no_warning_within_the_opening_hours(self):
+        data = reception_data(
+            self.station,
+            deputies=[self.wang],
+            date=next_weekday(2).isoformat(),
+            **{"action-publish": "1"},
+        )
+        response = self.client.post(url(Reception, "add"), data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual([m for m in messages_of(response) if "开放时间" in m], [])
+
+
+class TestOpeningHoursText(TestCase):
+    def test_what_is_read_from_the_text(self):
+        from stations.opening import parse
+
+        hours = parse("每周一至周五 8:30—12:00，14:30—17:30")
+        self.assertEqual(hours.days, {0, 1, 2, 3, 4})
+        self.assertEqual(
+            hours.ranges,
+            [
+                (datetime.time(8, 30), datetime.time(12, 0)),
+                (datetime.time(14, 30), datetime.time(17, 30)),
+            ],
+        )
+        self.assertEqual(parse("每周六、周日上午9:00-11:30").days, {5, 6})
+        self.assertEqual(parse("每天 9:00～17:00").days, set(range(7)))
+        self.assertEqual(parse("工作日").days, {0, 1, 2, 3, 4})
+        self.assertEqual(parse("星期五到星期一").days, {4, 5, 6, 0})
+        unknown = parse("预约开放")
+        self.assertIsNone(unknown.days)
+        self.assertEqual(unknown.ranges, [])
