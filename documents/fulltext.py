@@ -95,6 +95,38 @@ def _classify(line):
     return "text", body
 
 
+@dataclass
+class Article:
+    anchor: str  # the id of its paragraph on the document page (art-24, art-224-1)
+    label: str  # 第二十四条
+    number: int
+    text: str  # the article's first paragraph and those that follow, up to the next article
+
+
+def articles(text):
+    """The articles (条) of a full text with the anchors render() gives them, each with its text
+    up to the next article or heading: what the site search shows for an article reference."""
+    ids = _Ids()
+    found = []
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("第") or line.startswith("#"):
+            kind, data = _classify(line)
+            if kind == "article":
+                label, number, sub, rest = data
+                anchor = ids(f"art-{number}" if sub is None else f"art-{number}-{sub}")
+                found.append(Article(anchor, label, number, rest.strip()))
+                continue
+            if kind in ("heading", "markdown"):
+                found.append(None)  # ends the article before it
+                continue
+        if found and found[-1] is not None:
+            found[-1].text += "\n" + line
+    return [article for article in found if article is not None]
+
+
 def render(text, title=""):
     """RenderedText(html, toc, article_count) of a full text; `title` (the document's) is dropped
     when the text starts with it, as the page already shows it in its h1."""

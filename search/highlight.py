@@ -114,14 +114,33 @@ def _best_window(matches, length):
     return best_start
 
 
+def _spans(text, pattern):
+    """The stretches of `text` that needles cover, overlapping and adjacent matches merged into
+    one: 城区停车场管理 marked whole, not as 城区 | 停车 | 场管 (bigrams of a term that does not
+    occur whole in the text overlap)."""
+    spans = []
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        start, end = match.span()
+        if end == start:  # an empty match cannot happen with these needles; never loop on one
+            position = start + 1
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+        position = start + 1
+    return spans
+
+
 def _mark(text, pattern):
     if pattern is None:
         return escape(text)
     parts, position = [], 0
-    for match in pattern.finditer(text):
-        parts.append(escape(text[position : match.start()]))
-        parts.append(f"<mark>{escape(match.group())}</mark>")
-        position = match.end()
+    for start, end in _spans(text, pattern):
+        parts.append(escape(text[position:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
     parts.append(escape(text[position:]))
     return "".join(parts)
 

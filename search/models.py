@@ -1,5 +1,8 @@
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
+from wagtail.admin.panels import FieldPanel
 
 
 class IndexEntry(models.Model):
@@ -68,6 +71,91 @@ class IndexEntryText(models.Model):
 
     def __str__(self):
         return f"{self.entry_id}"
+
+
+class TitleKey(models.Model):
+    """A key an entry's title is found by (search/names.py): the title folded, without
+    中华人民共和国 or a province, its pinyin, initials and one-character variants. Written with
+    the entry; a query equal to a key puts the entry first (search/backends/titles.py)."""
+
+    KIND_CHOICES = [
+        ("name", "标题"),
+        ("pinyin", "拼音"),
+        ("initials", "拼音首字母"),
+        ("fuzzy", "错一字"),
+    ]
+    entry = models.ForeignKey(IndexEntry, on_delete=models.CASCADE, related_name="title_keys")
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    key = models.CharField(max_length=200)
+    # 0 the title itself, 1 without the country's name or a version bracket, 2 without a province.
+    weight = models.PositiveSmallIntegerField(default=0)
+    # The entry's own order among entries of the same key (search_priority() of its model:
+    # valid and newer documents first).
+    priority = models.FloatField(default=0)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        db_table = "search_title_key"
+        verbose_name = "标题检索键"
+        verbose_name_plural = "标题检索键"
+        indexes = [models.Index(fields=["key"], name="search_title_key_key")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.key}"
+
+
+class Synonym(models.Model):
+    """What staff teach the search (设置 → 搜索同义词): a short name of a title (反家暴法 →
+    中华人民共和国反家庭暴力法) or an everyday word and the legal terms for it (驾照 →
+    机动车驾驶证). Added to the lists shipped in search/data/ and applied to queries at once."""
+
+    NAME, WORD = "name", "word"
+    KIND_CHOICES = [(NAME, "简称 → 全称"), (WORD, "日常用语 → 法律用语")]
+
+    kind = models.CharField("类型", max_length=10, choices=KIND_CHOICES, default=NAME)
+    term = models.CharField("用户输入的词", max_length=100, help_text="如：反家暴法、驾照")
+    meanings = models.CharField(
+        "对应的标题或用语",
+        max_length=500,
+        help_text="简称填文件的完整标题；日常用语填法律用语，多个用“/”分隔，如：机动车驾驶证/驾驶证",
+    )
+    source = models.CharField("来源", max_length=300, blank=True, help_text="出处，便于日后核对")
+
+    panels = [FieldPanel("kind"), FieldPanel("term"), FieldPanel("meanings"), FieldPanel("source")]
+
+    class Meta:
+        verbose_name = "搜索同义词"
+        verbose_name_plural = "搜索同义词"
+        ordering = ["kind", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "term"], name="search_synonym_unique_term")
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.meanings}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(SYNONYMS_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(SYNONYMS_CACHE_KEY)
+        return result
+
+    def clean(self):
+        super().clean()
+        self.term = self.term.strip().strip("《》〈〉").strip()
+        if not self.meaning_list():
+            raise ValidationError({"meanings": "请填写对应的标题或用语。"})
+
+    def meaning_list(self):
+        return [meaning.strip() for meaning in self.meanings.split("/") if meaning.strip()]
+
+
+# The site search keeps staff's synonyms in the cache (search/backends/site.py).
+SYNONYMS_CACHE_KEY = "search:synonyms"
 
 
 # Keep the `public` flag of page entries current when view restrictions change or pages move.

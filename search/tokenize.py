@@ -6,8 +6,9 @@ and half of arbitrary substrings). So Chinese is indexed as character bigrams, a
 turned into the same bigrams: every substring of the text can be found, whatever its "words".
 
 Text is normalised first, on both sides alike (index and query): NFKC (full-width letters and
-digits become half-width, compatibility ideographs the unified ones) and case folding. Then it is
-split into runs:
+digits become half-width, compatibility ideographs the unified ones), traditional characters
+folded to simplified (OpenCC `t2s`: 勞動爭議 → 劳动争议) and case folding. Then it is split into
+runs:
 
 * a run of CJK characters (Han, 〇, kana, hangul) becomes its overlapping bigrams followed by
   its last character: 人民代表大会 → 人民 民代 代表 表大 大会 会. The trailing character makes
@@ -29,6 +30,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+import opencc
+
 # Han (unified, extension A and later planes; radicals and compatibility ideographs are
 # normalised into these first), 〇, kana and hangul.
 CJK_CHARS = (
@@ -37,7 +40,7 @@ CJK_CHARS = (
 RUNS = re.compile(rf"([{CJK_CHARS}]+)|([^\W_{CJK_CHARS}]+)")
 # Changing what tokens are made changes this: entries indexed under another version are written
 # again by the next `update_index` (their digest no longer matches).
-TOKENISER_VERSION = "bigram-1"
+TOKENISER_VERSION = "bigram-2-t2s"
 # A token longer than this is cut (both sides alike): PostgreSQL refuses lexemes over 2 KB and
 # such "words" (hashes, base64) are not what anyone searches for.
 MAX_WORD_LENGTH = 60
@@ -86,10 +89,21 @@ def compatibility_letters(text):
     return text
 
 
+@cache
+def _simplifier():
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text):
+    """Traditional (and variant) characters folded to simplified with OpenCC's t2s dictionaries
+    (phrases first, so 乾隆 stays 乾隆): about 25 µs per 1,000 characters."""
+    return _simplifier().convert(text) if text else text
+
+
 def normalise(text):
-    """NFKC (for the characters where it matters to tokens) and case folding, applied to
-    indexed text and queries alike."""
-    return compatibility_letters(text).casefold()
+    """NFKC (for the characters where it matters to tokens), traditional to simplified and case
+    folding, applied to indexed text and queries alike."""
+    return simplified(compatibility_letters(text)).casefold()
 
 
 def index_tokens(text):

@@ -20,7 +20,6 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.search.utils import MAX_QUERY_STRING_LENGTH, normalise_query_string
 
 from core.utils import json_response, parse_int
-from search.backends.query import parse_user_query
 from search.backends.site import RESULT_TYPES, search_site
 from search.forms import API_MAX_QUERY, PAGE_MAX_QUERY, ApiSearchParams, SearchParams, first_error
 from search.highlight import highlighted, highlighted_snippet, snippet
@@ -127,18 +126,20 @@ def search(request):
         "fallback": None,
     }
     if query and not error:
-        parsed = parse_user_query(query)
         per_page = settings.NEWS_PAGE_SIZE
         wanted = parse_int(request.GET.get("page"), minimum=1) or 1
-        window = _ResultsWindow(parsed, types or None, request, per_page, wanted)
+        window = _ResultsWindow(query, types or None, request, per_page, wanted)
         results_page = Paginator(window, per_page).get_page(wanted)
+        searched = window.results.searched
         hits = list(results_page.object_list)
         for hit in hits:
-            hit.title_html = highlighted(parsed, hit.title)
-            hit.snippet_html = highlighted_snippet(parsed, hit.text)
+            hit.title_html = highlighted(searched, hit.title)
+            hit.snippet_html = highlighted_snippet(searched, hit.passage or hit.text)
         results_page.object_list = hits
         counts = window.results.counts
         context.update(
+            corrected=window.results.corrected,
+            replaced=window.results.replaced,
             results_page=results_page,
             type_counts=[
                 (result_type, counts.get(result_type.name, 0))
@@ -180,8 +181,8 @@ def api_search(request):
     offset = form.cleaned_data["offset"] or 0
     if not query:
         return _json({"count": 0, "results": []})
-    parsed = parse_user_query(query)
-    results = search_site(parsed, types=types, offset=offset, limit=limit, request=request)
+    results = search_site(query, types=types, offset=offset, limit=limit, request=request)
+    searched = results.searched
     return _json(
         {
             "count": results.count,
@@ -190,7 +191,7 @@ def api_search(request):
                     "type": hit.type,
                     "title": hit.title,
                     "url": request.build_absolute_uri(hit.url) if hit.url else None,
-                    "snippet": snippet(parsed, hit.text),
+                    "snippet": snippet(searched, hit.passage or hit.text),
                     "date": hit.date.isoformat() if hit.date else None,
                 }
                 for hit in results.hits

@@ -159,6 +159,11 @@ class Station(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clus
         FieldPanel("managers"),
     ]
 
+    # The site search (search/backends/site.py): result type and URL (the station route).
+    search_result_type = "station"
+    search_index_page = "stations.StationIndexPage"
+    search_url_prefix = "station_url_prefix"
+
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
@@ -381,12 +386,21 @@ class Activity(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         FieldPanel("is_public"),
     ]
 
+    # The site search (search/backends/site.py): public activities are results of their own type,
+    # dated, shown on their station's page (search_url_path); internal ones are never found
+    # (is_public, and search_public() below).
+    search_result_type = "activity"
+    search_result_date = "date"
+    search_index_page = "stations.StationIndexPage"
+    search_url_prefix = "station_url_prefix"
+
     search_fields = [
         index.SearchField("title"),
         index.AutocompleteField("title"),
         index.SearchField("body"),
         index.FilterField("live"),
         index.FilterField("is_public"),
+        index.FilterField("station"),
     ]
 
     class Meta:
@@ -396,6 +410,17 @@ class Activity(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.title}"
+
+    @classmethod
+    def search_public(cls):
+        """What the site search may show: public activities of live stations (a filter the
+        search backends can apply: on the `station` FilterField)."""
+        return cls.objects.filter(station__in=Station.objects.filter(live=True))
+
+    def search_url_path(self):
+        """Where a search result leads, after the station route's prefix: the record on its
+        station's page."""
+        return f"{self.station_id}/#activity-{self.pk}"
 
     def clean(self):
         super().clean()

@@ -332,6 +332,11 @@ class Deputy(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clust
         InlinePanel("supervision_roles", heading="社会监督职务", label="职务"),
     ]
 
+    # The site search (search/backends/site.py): result type and URL (the profile route).
+    search_result_type = "deputy"
+    search_index_page = "deputies.DeputyIndexPage"
+    search_url_prefix = "profile_url_prefix"
+
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),

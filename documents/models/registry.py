@@ -175,6 +175,13 @@ class NormativeDocument(
         FieldPanel("full_text"),
     ]
 
+    # The site search (search/backends/site.py): result type, date, and the URL of an entry (the
+    # registry page's route up to the pk); search_priority() and search_passages() below.
+    search_result_type = "document"
+    search_result_date = "date_issued"
+    search_index_page = "documents.DocumentRegistryPage"
+    search_url_prefix = "document_url_prefix"
+
     search_fields = [
         index.SearchField("title", boost=5),
         index.AutocompleteField("title"),
@@ -196,6 +203,21 @@ class NormativeDocument(
 
     def __str__(self):
         return f"{self.title}（{self.number}）" if self.number else self.title
+
+    VALIDITY_ORDER = {VALID: 2, AMENDED: 1, REPEALED: 0}
+
+    def search_priority(self):
+        """Among documents of the same title in the site search: valid before amended before
+        repealed, then the newest (issued, else effective)."""
+        day = self.date_issued or self.date_effective
+        return self.VALIDITY_ORDER.get(self.validity, 0) * 1e6 + (day.toordinal() if day else 0)
+
+    @staticmethod
+    def search_passages(text):
+        """The articles of the indexed text, with their anchors on the document page."""
+        from documents.fulltext import articles
+
+        return articles(text)
 
     def clean(self):
         super().clean()

@@ -154,6 +154,9 @@ class AppraisalPage(BasePage):
         FieldPanel("rectification"),
     ]
 
+    # The site search (search/backends/site.py): its result type.
+    search_result_type = "appraisal"
+
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("body"),

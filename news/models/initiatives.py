@@ -109,6 +109,10 @@ class InitiativePage(BasePage):
         InlinePanel("responses", heading="代表响应情况", label="响应记录"),
     ]
 
+    # The site search (search/backends/site.py): its result type and date.
+    search_result_type = "initiative"
+    search_result_date = "issued_date"
+
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("body"),

@@ -157,6 +157,10 @@ class NewsPage(BasePage):
         FieldPanel("body"),
     ]
 
+    # The site search (search/backends/site.py): its result type and date.
+    search_result_type = "news"
+    search_result_date = "date"
+
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("body"),

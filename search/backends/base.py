@@ -31,6 +31,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from search.backends.query import compile_query
 from search.models import IndexEntry
+from search.names import TITLE_KEYS_VERSION, title_keys
 from search.tokenize import TOKENISER_VERSION
 
 # Which column a SearchField goes to: fields named "title" rank highest, fields with a boost
@@ -76,6 +77,7 @@ class IndexedText:
         self.obj = obj
         self.title_name = title_field_name(type(obj))
         self.parts = {TITLE: [], BOOSTED: [], BODY: [], AUTOCOMPLETE: []}
+        self.shown = []  # the object's own text, not its related objects': what snippets show
         for field in obj.get_search_fields():
             self._collect(obj, field, top_level=True)
 
@@ -83,7 +85,10 @@ class IndexedText:
         if isinstance(field, (SearchField, AutocompleteField)):
             text = _text(field.get_value(obj)).strip()
             if text:
-                self.parts[field_bucket(field, self.title_name, top_level)].append(text)
+                bucket = field_bucket(field, self.title_name, top_level)
+                self.parts[bucket].append(text)
+                if top_level and bucket in (BOOSTED, BODY):
+                    self.shown.append(text)
         elif isinstance(field, RelatedFields):
             value = field.get_value(obj)
             if value is None:
@@ -99,18 +104,30 @@ class IndexedText:
     def __getitem__(self, bucket):
         return "\n".join(self.parts[bucket])
 
+    @cached_property
+    def priority(self):
+        """The object's order among objects of the same title (search_priority() of its model,
+        e.g. valid and newer documents first); 0 for models without one."""
+        method = getattr(self.obj, "search_priority", None)
+        try:
+            return float(method()) if callable(method) else 0.0
+        except (TypeError, ValueError):
+            return 0.0
+
     def digest(self, public):
         """What decides the index's content for this object, hashed."""
         content = "\x00".join(
-            [TOKENISER_VERSION, str(bool(public))]
+            [TOKENISER_VERSION, TITLE_KEYS_VERSION, str(bool(public)), repr(self.priority)]
             + ["\x01".join(part) for part in self.parts.values()]
         )
         return hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()
 
     @property
     def display_body(self):
-        """The text shown with a result: everything but the title."""
-        return "\n".join(self.parts[BOOSTED] + self.parts[BODY])
+        """The text shown with a result: the object's own fields but the title. Related objects'
+        text (a news page's category, a document's issuing body) is searched but not shown: a
+        snippet ending in "… 通知公告" reads as if the category were part of the text."""
+        return "\n".join(self.shown)
 
 
 def upsert(cursor, table, keys, rows):
@@ -135,6 +152,27 @@ def upsert(cursor, table, keys, rows):
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
         params,
     )
+
+
+def write_title_keys(cursor, entries):
+    """Replace the title keys (search/names.py) of [(entry id, IndexedText)]."""
+    placeholders = ", ".join(["%s"] * len(entries))
+    cursor.execute(
+        f"DELETE FROM search_title_key WHERE entry_id IN ({placeholders})",  # noqa: S608
+        [entry_id for entry_id, _ in entries],
+    )
+    rows = [
+        (entry_id, kind, key, weight, text.priority)
+        for entry_id, text in entries
+        for kind, key, weight in title_keys(text[TITLE])
+    ]
+    for start in range(0, len(rows), 500):
+        batch = rows[start : start + 500]
+        cursor.execute(
+            "INSERT INTO search_title_key (entry_id, kind, key, weight, priority) VALUES "  # noqa: S608
+            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch)),
+            [value for row in batch for value in row],
+        )
 
 
 def fetch_entries(alias, ids, with_text=False):
@@ -170,11 +208,17 @@ def public_flags(model, objs):
             for obj in objs
         ]
     fields = {field.name for field in model._meta.concrete_fields}
-    return [
+    flags = [
         ("live" not in fields or bool(obj.live))
         and ("is_public" not in fields or bool(obj.is_public))
         for obj in objs
     ]
+    own = getattr(model, "search_public", None)
+    if callable(own) and any(flags):
+        # The model's own rule too (activities of live stations only).
+        allowed = set(own().filter(pk__in=[obj.pk for obj in objs]).values_list("pk", flat=True))
+        flags = [flag and obj.pk in allowed for flag, obj in zip(flags, objs, strict=True)]
+    return flags
 
 
 class ChineseIndex(BaseIndex):
@@ -252,6 +296,7 @@ class ChineseIndex(BaseIndex):
                 for object_id, text, _, _ in rows
             ],
         )
+        write_title_keys(cursor, [(ids[object_id], text) for object_id, text, _, _ in rows])
 
     def delete_item(self, item):
         self.delete_objects(type(item), [item.pk])

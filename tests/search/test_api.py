@@ -69,7 +69,7 @@ class TestSchema(ApiData):
                 "title": "某县旅游管理办法（第3版）",
                 "url": f"http://testserver{self.registry.url}{self.documents[2].pk}/",
                 # From the line of the match (the number is on the line before it).
-                "snippet": f"…第一条 为了发展旅游业，第3版。 {self.documents[2].issuing_body.name}",
+                "snippet": "…第一条 为了发展旅游业，第3版。",
                 "date": "2026-01-03",
             },
         )
@@ -153,7 +153,7 @@ class TestBadInput(ApiData):
     def test_unknown_type(self):
         self.assert_error(
             self.get(q="旅游", type="law"),
-            "未知的类型“law”，可选：news、initiative、appraisal、document、deputy、station、page。",
+            "未知的类型“law”，可选：news、initiative、appraisal、document、deputy、station、activity、page。",
         )
 
     def test_echoed_markup_is_escaped_in_the_json(self):

@@ -66,8 +66,15 @@ class TestSnippet(SimpleTestCase):
 
 class TestHighlighting(SimpleTestCase):
     def test_matches_are_marked(self):
-        html = highlighted_snippet(q("野生动物 保护"), "加强野生动物保护工作。")
-        self.assertEqual(html, "加强<mark>野生动物</mark><mark>保护</mark>工作。")
+        html = highlighted_snippet(q("野生动物 保护"), "加强野生动物保护工作，保护野生的动物。")
+        # Adjacent matches are one mark (issue 16.4).
+        self.assertEqual(html, "加强<mark>野生动物保护</mark>工作，<mark>保护</mark>野生的动物。")
+
+    def test_overlapping_bigrams_merge_into_one_mark(self):
+        # The query does not occur whole: its bigrams (城区 区停 停车 车场 场管 管理 理规 规定)
+        # overlap in the text and are one mark, not 城区|停车|场管.
+        html = highlighted(q("城区停车场管理规定"), "县城区停车场管理办法")
+        self.assertEqual(html, "县<mark>城区停车场管理</mark>办法")
 
     def test_case_insensitive_words_keep_their_case(self):
         self.assertEqual(
