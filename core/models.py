@@ -1,8 +1,11 @@
 from django.db import models
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page
 from wagtail.search import index
+
+from .slugs import new_page_slug
 
 
 class SiteSettings(BaseSiteSetting):
@@ -55,8 +58,31 @@ class SiteSettings(BaseSiteSetting):
         return self.site_name
 
 
+class BasePageForm(WagtailAdminPageForm):
+    """The page editor of every content page: the slug may be left empty, and is then made from
+    the title's pinyin (core/slugs.py) rather than refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = (
+                "页面网址的最后一段，只用小写字母、数字和连字符；留空则按标题拼音自动生成，"
+                "如 guan-yu-gui-fan-cheng-qu"
+            )
+
+    def clean(self):
+        if "slug" in self.fields and not self.cleaned_data.get("slug"):
+            self.instance.title = self.cleaned_data.get("title") or self.instance.title
+            if self.instance.title and self.parent_page is not None:
+                self.cleaned_data["slug"] = new_page_slug(self.instance, self.parent_page)
+        return super().clean()
+
+
 class BasePage(Page):
     """Fields every content page shares: a summary for listings and the meta description."""
+
+    base_form_class = BasePageForm
 
     summary = models.TextField(
         "摘要", blank=True, max_length=500, help_text="显示在列表和搜索结果中；留空则不显示"
@@ -70,3 +96,11 @@ class BasePage(Page):
     @property
     def meta_description(self):
         return self.search_description or self.summary
+
+    def full_clean(self, *args, **kwargs):
+        # Pages made in code (demo content, factories) get the same slug as in the editor:
+        # Wagtail's own default, slugify(title) without Unicode, is empty for a Chinese title.
+        parent = getattr(self, "_cached_parent_obj", None) or (self.path and self.get_parent())
+        if not self.slug and self.title and parent:
+            self.slug = new_page_slug(self, parent)
+        super().full_clean(*args, **kwargs)

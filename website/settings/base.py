@@ -225,6 +225,10 @@ OTP_TOTP_ISSUER = env("WAGTAIL_SITE_NAME", "县人大常委会")
 # Days of audit log kept by `manage.py prune_audit_log` (at least 183: six months).
 AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 365, minimum=183)
 
+# ASCII slugs: the editor's slug field no longer turns a Chinese title into a percent-encoded
+# URL; an empty slug is made from the title's pinyin on the server (core/slugs.py).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
