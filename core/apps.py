@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self):
-        from core import pagecache
+        from core import csv_export, pagecache
 
         pagecache.connect_signals()
+        csv_export.install_admin_cell_writer()

@@ -1,8 +1,15 @@
-"""CSV downloads of the public registers (deputies, stations, normative documents): one writer
-for all three, so that the encoding, the protection against formula injection and the response
-headers are the same everywhere.
+"""The one cell writer of every spreadsheet the site produces, and the CSV downloads of the public
+registers (deputies, stations, normative documents).
 
-    csv_response(filename, header, rows)
+    csv_response(filename, header, rows)     a public register's CSV download
+    neutralise(text)                         a CSV cell's text, safe to open in a spreadsheet
+    xlsx_cell(worksheet, value)              an XLSX cell, text never read as a formula
+
+The admin's exports (every register viewset, Wagtail's own reports: site history, aging pages,
+locked pages, workflows, search terms, redirects …) are Wagtail's `SpreadsheetExportMixin`; its two
+cell writers are replaced once, at start-up, by `install_admin_cell_writer()` (called from
+`CoreConfig.ready`), so that every admin CSV and XLSX goes through `neutralise` / `xlsx_cell` too,
+including exports added later.
 
 `rows` is any iterable of sequences (typically a generator over a queryset's .iterator()); it is
 consumed while the response streams, so a register of any size is never held in memory as text.
@@ -13,6 +20,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import StreamingHttpResponse
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 
 # Excel opens a .csv by double-click in the system's ANSI code page, which on Chinese Windows is
@@ -37,9 +45,32 @@ LIST_SEPARATOR = "、"
 CHUNK_SIZE = 2000
 
 
+def could_be_formula(text):
+    """Whether a spreadsheet could read `text` (typed into a cell) as a formula."""
+    return text.startswith(FORMULA_PREFIXES)
+
+
 def neutralise(text):
     """`text` made safe to open in a spreadsheet: prefixed with ' when it could start a formula."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if could_be_formula(text) else text
+
+
+def xlsx_cell(worksheet, value, number_format=None):
+    """An openpyxl write-only cell of `value`. Text is always a string cell (openpyxl would make
+    text starting with "=" a formula), and text that could be a formula also carries
+    `quotePrefix`, the flag Excel sets itself when one types a leading apostrophe: the cell shows
+    the text as typed (no visible apostrophe in an .xlsx) and stays text when a user edits it and
+    presses Enter, where an unflagged string cell would turn into a live formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    result = WriteOnlyCell(worksheet, value)
+    if isinstance(value, str):
+        result.data_type = "s"
+        if could_be_formula(value):
+            result.quotePrefix = True
+    if number_format:
+        result.number_format = number_format
+    return result
 
 
 def cell(value):
@@ -89,3 +120,47 @@ def csv_response(filename, header, rows):
     # A download of a filtered list is not a page to index (every filter would be another URL).
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# -- Wagtail's admin exports ---------------------------------------------------------------------
+
+
+def _admin_csv_row(view, writer, row_dict):
+    return writer.writerow(
+        {
+            field: _csv_text(view.preprocess_field_value(field, value, view.FORMAT_CSV))
+            for field, value in row_dict.items()
+        }
+    )
+
+
+def _csv_text(value):
+    # Wagtail's preprocessing leaves numbers, dates and None as they are (the csv module writes
+    # them) and turns everything else into text; lazy strings are text too.
+    if isinstance(value, Promise):
+        value = str(value)
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def _admin_xlsx_row(view, worksheet, row_dict, date_format=None):
+    for field, value in row_dict.items():
+        cell_value = view.preprocess_field_value(field, value, view.FORMAT_XLSX)
+        if isinstance(cell_value, Promise):
+            cell_value = str(cell_value)
+        yield xlsx_cell(
+            worksheet,
+            cell_value,
+            number_format=date_format if isinstance(value, datetime.datetime) else None,
+        )
+
+
+def install_admin_cell_writer():
+    """Make `SpreadsheetExportMixin` (every CSV/XLSX export of Wagtail's admin: the project's
+    viewsets and reports and Wagtail's own) write its cells with this module's writer. Its own
+    write cells verbatim (wagtail/admin/views/mixins.py). Replacing the two methods on the mixin
+    itself, rather than in a project subclass, is what reaches Wagtail's reports, whose views
+    the project does not build; a test lists every export URL and checks each one."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    SpreadsheetExportMixin.write_csv_row = _admin_csv_row
+    SpreadsheetExportMixin.generate_xlsx_row = _admin_xlsx_row
