@@ -1,5 +1,7 @@
 """Backup and restore of the site's state: one tar archive with the database dump, the media
-files and manifest.json (docs/operations.md, "Backups").
+files and manifest.json, encrypted and authenticated as a whole with BACKUP_KEY
+(core/backup_crypto.py; docs/operations.md, "Backups"). Archives and a restored SQLite file are
+written 0600: they hold password hashes, sessions, TOTP seeds and citizens' contact data.
 
 Archive members:
 
@@ -38,7 +40,7 @@ from django.db import connections
 from django.db.backends.postgresql.client import DatabaseClient
 from django.utils import timezone
 
-from core import pagecache
+from core import backup_crypto, pagecache
 
 FORMAT = "county-site-backup"
 FORMAT_VERSION = 1
@@ -46,7 +48,9 @@ MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
 DATABASE_MEMBERS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
-ARCHIVE_PATTERN = re.compile(r"^county-site-(\d{8}-\d{6})\.tar(\.gz)?$")
+ARCHIVE_PATTERN = re.compile(r"^county-site-(\d{8}-\d{6})\.tar(\.gz)?(\.enc)?$")
+ENCRYPTED_SUFFIX = ".enc"
+PRIVATE = 0o600  # archives, decrypted copies and a restored SQLite file: the owner only
 CHUNK = 1024 * 1024
 
 
@@ -55,6 +59,20 @@ class BackupError(Exception):
 
 
 # --- helpers shared by backup and restore ----------------------------------------------------
+
+
+def backup_key():
+    """The key bytes of BACKUP_KEY; BackupError (Chinese) when it is missing or malformed."""
+    try:
+        return backup_crypto.parse_key(getattr(settings, "BACKUP_KEY", ""))
+    except backup_crypto.ArchiveKeyError as error:
+        raise BackupError(str(error)) from None
+
+
+def _private_file(path):
+    """A new file at `path` that only its owner may read or write (O_EXCL: never an existing
+    one, whose mode we would not control)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE), "wb")
 
 
 def default_output_dir():
@@ -254,10 +272,11 @@ def create_backup(output_dir=None, *, keep=None, compress=False, log=lambda mess
     vendor = connection.vendor
     if vendor not in DATABASE_MEMBERS:
         raise BackupError(f"不支持备份 {vendor} 数据库，只支持 PostgreSQL 和 SQLite。")
+    key = backup_key()
     output_dir = Path(output_dir or default_output_dir())
     output_dir.mkdir(parents=True, exist_ok=True)
     created = timezone.now()
-    final = output_dir / (archive_name(created) + (".gz" if compress else ""))
+    final = output_dir / (archive_name(created) + (".gz" if compress else "") + ENCRYPTED_SUFFIX)
     if final.exists():
         raise BackupError(f"备份文件 {final} 已存在（同一秒内的第二次备份），请稍后再试。")
     bucket = s3_bucket()
@@ -274,52 +293,58 @@ def create_backup(output_dir=None, *, keep=None, compress=False, log=lambda mess
         # Written under a temporary name and renamed when complete: a backup that failed half-way
         # never looks like an archive (nor counts for --keep).
         partial = Path(work) / final.name
-        with tarfile.open(partial, "w:gz" if compress else "w") as tar:
-            database = {
-                "vendor": vendor,
-                "file": member,
-                **_add_file(tar, member, dump),
-                "tables": counts,
-                "migrations": migrations,
-            }
-            media_files = {}
-            if bucket:
-                log(
-                    f"媒体文件存放在对象存储桶 {bucket} 中，由对象存储自身备份（请开启版本控制或"
-                    "跨区域复制）；本次只备份数据库。"
-                )
-                skipped = []
-            else:
-                root = Path(settings.MEDIA_ROOT)
-                files, skipped = _media_files(root)
-                log(f"正在打包媒体文件（{root}，{len(files)} 个）……")
-                for relative, path in files:
-                    media_files[relative] = _add_file(tar, MEDIA_PREFIX + relative, path)
-                for relative in skipped:
-                    log(f"跳过非普通文件（符号链接等）：{relative}")
-            manifest = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "created_at": timezone.localtime(created).isoformat(timespec="seconds"),
-                "versions": {
-                    "django": django.__version__,
-                    "wagtail": wagtail.__version__,
-                    "python": platform.python_version(),
-                },
-                "database": database,
-                "media": {
-                    "storage": "s3" if bucket else "filesystem",
-                    "bucket": bucket or "",
-                    "files": media_files,
-                    "skipped": skipped,
-                },
-            }
-            data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(data)
-            info.mtime = int(created.timestamp())
-            info.mode = 0o644
-            tar.addfile(info, io.BytesIO(data))
+        with _private_file(partial) as encrypted:
+            writer = backup_crypto.EncryptingWriter(encrypted, key)
+            # tarfile (and gzip) write into the encrypting stream; nothing unencrypted is stored.
+            with tarfile.open(fileobj=writer, mode="w:gz" if compress else "w") as tar:
+                database = {
+                    "vendor": vendor,
+                    "file": member,
+                    **_add_file(tar, member, dump),
+                    "tables": counts,
+                    "migrations": migrations,
+                }
+                media_files = {}
+                if bucket:
+                    log(
+                        f"媒体文件存放在对象存储桶 {bucket} 中，由对象存储自身备份（请开启版本控制或"
+                        "跨区域复制）；本次只备份数据库。"
+                    )
+                    skipped = []
+                else:
+                    root = Path(settings.MEDIA_ROOT)
+                    files, skipped = _media_files(root)
+                    log(f"正在打包媒体文件（{root}，{len(files)} 个）……")
+                    for relative, path in files:
+                        media_files[relative] = _add_file(tar, MEDIA_PREFIX + relative, path)
+                    for relative in skipped:
+                        log(f"跳过非普通文件（符号链接等）：{relative}")
+                manifest = {
+                    "format": FORMAT,
+                    "format_version": FORMAT_VERSION,
+                    "created_at": timezone.localtime(created).isoformat(timespec="seconds"),
+                    "versions": {
+                        "django": django.__version__,
+                        "wagtail": wagtail.__version__,
+                        "python": platform.python_version(),
+                    },
+                    "database": database,
+                    "media": {
+                        "storage": "s3" if bucket else "filesystem",
+                        "bucket": bucket or "",
+                        "files": media_files,
+                        "skipped": skipped,
+                    },
+                }
+                data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size = len(data)
+                info.mtime = int(created.timestamp())
+                info.mode = 0o644
+                tar.addfile(info, io.BytesIO(data))
+            writer.finish()
+            encrypted.flush()
+            os.fsync(encrypted.fileno())
         os.replace(partial, final)
     if keep:
         for removed in prune_archives(output_dir, keep):
@@ -360,17 +385,43 @@ def _hash_member(tar, member):
     return digest.hexdigest(), size
 
 
-def read_archive(path):
-    """Open the archive, read manifest.json and check that every member is what the manifest
-    says (names, sizes, sha256) before anything is touched. Returns (tar, manifest)."""
+def decrypt_archive(path, work):
+    """Decrypt the archive at `path` into a private file in the folder `work` and return that
+    file's path, every chunk authenticated with BACKUP_KEY first. A wrong key, an archive that
+    is not encrypted, or one changed in any byte is refused with a Chinese message."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"备份文件不存在：{path}")
+    key = backup_key()
+    if not backup_crypto.is_encrypted(path):
+        raise BackupError(
+            f"{path.name} 不是加密的备份归档（未加密的归档无法证明未被篡改），拒绝恢复。"
+        )
+    plain = Path(work) / "archive.tar"
+    with _private_file(plain) as destination:
+        try:
+            backup_crypto.decrypt(path, destination, key)
+        except backup_crypto.ArchiveKeyError as error:
+            raise BackupError(str(error)) from None
+        except backup_crypto.ArchiveTampered as error:
+            raise BackupError(
+                f"{path.name} 已被篡改或损坏：{error}没有做任何改动，拒绝恢复。"
+            ) from None
+    return plain
+
+
+def read_archive(path, display_name=None):
+    """Open the (decrypted) archive, read manifest.json and check that every member is what the
+    manifest says (names, sizes, sha256) before anything is touched. Returns (tar, manifest)."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"备份文件不存在：{path}")
+    name = display_name or path.name
     try:
         tar = tarfile.open(path, "r:*")  # noqa: SIM115 (returned to the caller, who closes it)
         members = tar.getmembers()
     except (tarfile.TarError, OSError, EOFError) as error:
-        raise BackupError(f"{path.name} 不是完整的备份归档（{error}），拒绝恢复。") from None
+        raise BackupError(f"{name} 不是完整的备份归档（{error}），拒绝恢复。") from None
     try:
         by_name = {}
         for member in members:
@@ -380,13 +431,13 @@ def read_archive(path):
                 raise BackupError(f"归档中 {member.name!r} 出现了两次，拒绝恢复。")
             by_name[member.name] = member
         if MANIFEST not in by_name:
-            raise BackupError(f"{path.name} 中没有 {MANIFEST}，不是本站的备份，拒绝恢复。")
+            raise BackupError(f"{name} 中没有 {MANIFEST}，不是本站的备份，拒绝恢复。")
         try:
             manifest = json.loads(tar.extractfile(by_name[MANIFEST]).read())
         except (ValueError, tarfile.TarError, OSError, EOFError) as error:
             raise BackupError(f"{MANIFEST} 无法读取（{error}），拒绝恢复。") from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise BackupError(f"{path.name} 不是本站的备份（清单格式不符），拒绝恢复。")
+            raise BackupError(f"{name} 不是本站的备份（清单格式不符），拒绝恢复。")
         if manifest.get("format_version") != FORMAT_VERSION:
             raise BackupError(
                 f"备份格式版本 {manifest.get('format_version')!r} 不受支持"
@@ -422,7 +473,7 @@ def read_archive(path):
         raise BackupError(f"{MANIFEST} 内容不完整（缺少 {error}），拒绝恢复。") from None
     except (tarfile.TarError, OSError, EOFError) as error:
         tar.close()
-        raise BackupError(f"{path.name} 已损坏（{error}），没有做任何改动，拒绝恢复。") from None
+        raise BackupError(f"{name} 已损坏（{error}），没有做任何改动，拒绝恢复。") from None
     return tar, manifest
 
 
@@ -489,14 +540,16 @@ def _media_plan(tar, manifest):
     return plan, same
 
 
-def _extract_to(tar, member_name, target):
+def _extract_to(tar, member_name, target, mode=0o644):
+    """Write a member to `target` (atomically); media files are served to the public (0644),
+    a database is the owner's only (PRIVATE)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     source = tar.extractfile(member_name)
     handle, temporary = tempfile.mkstemp(prefix=".restore-", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as file:
             shutil.copyfileobj(source, file, CHUNK)
-        os.chmod(temporary, 0o644)  # media files are served to the public
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -507,7 +560,7 @@ def _restore_postgresql(connection, tar, member_name):
     connection.close()
     with tempfile.TemporaryDirectory(prefix="county-site-restore-") as work:
         dump = Path(work) / "database.dump"
-        _extract_to(tar, member_name, dump)
+        _extract_to(tar, member_name, dump, mode=PRIVATE)
         # --no-owner/--no-privileges: the target server's roles need not be the source's.
         # --single-transaction: a failed restore leaves the database as empty as it was.
         command, env = _pg_command(
@@ -525,7 +578,7 @@ def _restore_sqlite(connection, tar, member_name):
     name = Path(connection.settings_dict["NAME"])
     connection.close()
     name.parent.mkdir(parents=True, exist_ok=True)
-    _extract_to(tar, member_name, name)
+    _extract_to(tar, member_name, name, mode=PRIVATE)
     # What the empty target left behind belongs to the file just replaced.
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{name}{suffix}").unlink(missing_ok=True)
@@ -547,15 +600,35 @@ def _target_counts(connection):
 
 def restore_backup(path, *, log=lambda message: None):
     """Restore the archive into the empty default database and MEDIA_ROOT; returns a summary."""
+    # The decrypted copy lives in a private temporary folder (0700, in TMPDIR) and is deleted
+    # when the restore ends, whatever happens.
+    with tempfile.TemporaryDirectory(prefix="county-site-restore-") as work:
+        plain = decrypt_archive(path, work)
+        summary = _restore_plain(plain, Path(path).name, log)
+    return summary
+
+
+def _clear_sessions(connection):
+    """Delete every login session the archive brought back (they are credentials: a cookie
+    copied before the backup would log in again). Returns how many there were."""
+    connection.close()
+    with connection.cursor() as cursor:
+        if "django_session" not in connection.introspection.table_names(cursor):
+            return 0
+        cursor.execute("DELETE FROM django_session")
+        return cursor.rowcount
+
+
+def _restore_plain(path, display_name, log):
     connection = connections["default"]
-    tar, manifest = read_archive(path)
+    tar, manifest = read_archive(path, display_name)
     with tar:
         database = manifest["database"]
         log(
             f"归档完整：{manifest['created_at']} 的备份，"
             f"{VENDOR_NAMES.get(database['vendor'])} 数据库 {len(database['tables'])} 张表，"
             f"媒体文件 {len(manifest['media']['files'])} 个，"
-            "校验值全部相符。"
+            "密钥正确，校验值全部相符。"
         )
         if database["vendor"] != connection.vendor:
             raise BackupError(
@@ -607,7 +680,10 @@ def restore_backup(path, *, log=lambda message: None):
         )
     # Loading SQL sends no signals: empty the page cache of pages from before the restore.
     pagecache.bump()
+    sessions = _clear_sessions(connection)
+    log(f"已清除归档中的 {sessions} 个登录会话：所有用户须重新登录。")
     return {
+        "sessions_cleared": sessions,
         "tables": len(counts),
         "rows": sum(counts.values()),
         "files_written": len(plan),

@@ -4,7 +4,12 @@ The round trip backs up the test database (committed rows: a transactional test,
 own connection sees them), restores the archive with `manage.py restore` in a subprocess whose
 DATABASE_URL and DJANGO_MEDIA_ROOT point at a new empty database (SQLite: a new file;
 PostgreSQL: CREATE DATABASE on the same server) and a new media folder, then compares every
-table row by row and every media file's sha256: zero differences.
+table row by row and every media file's sha256: zero differences (but the login sessions, which
+restore clears).
+
+Archives are encrypted with BACKUP_KEY (core/backup_crypto.py; the test settings hold a fixed key):
+the helpers below decrypt one to look inside, and re-encrypt a changed one with the same key to
+test the checks behind the encryption (what someone holding the key could do).
 """
 
 import hashlib
@@ -14,6 +19,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import tarfile
@@ -23,13 +29,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Revision, Site
 
-from core import backup, pagecache
+from core import backup, backup_crypto, pagecache
 from core.factories import ImageFactory
 from deputies.factories import DeputyFactory
 from deputies.models import Level
@@ -227,6 +234,36 @@ def _backup(output, **options):
     return out.getvalue()
 
 
+def _key():
+    return backup_crypto.parse_key(settings.BACKUP_KEY)
+
+
+def _decrypted(archive, folder):
+    """The plain tar inside an encrypted archive, written into `folder`."""
+    plain = Path(folder) / f"plain-{uuid.uuid4().hex[:8]}.tar"
+    with open(plain, "wb") as destination:
+        backup_crypto.decrypt(archive, destination, _key())
+    return plain
+
+
+def _encrypted(plain, destination):
+    """`plain` (a tar) encrypted with BACKUP_KEY into `destination`."""
+    with open(destination, "wb") as file:
+        writer = backup_crypto.EncryptingWriter(file, _key())
+        writer.write(Path(plain).read_bytes())
+        writer.finish()
+    return destination
+
+
+def _manifest(archive, folder):
+    with tarfile.open(_decrypted(archive, folder)) as tar:
+        return json.loads(tar.extractfile(backup.MANIFEST).read())
+
+
+def _mode(path):
+    return stat.S_IMODE(Path(path).stat().st_mode)
+
+
 def _only_archive(folder):
     archives = [path for path in Path(folder).iterdir() if backup.ARCHIVE_PATTERN.match(path.name)]
     assert len(archives) == 1, archives
@@ -246,9 +283,16 @@ def test_round_trip_restores_every_row_and_file(tmp_path, target):
 
     pagecache.bump()  # writes the stamp file into MEDIA_ROOT (no Redis): not archived
     assert pagecache._stamp_file().is_file()
+    session = SessionStore()
+    session["probe"] = "logged in before the backup"
+    session.create()
     output = _backup(tmp_path / "backups")
     archive = _only_archive(tmp_path / "backups")
     assert "备份完成" in output
+    assert archive.name.endswith(".tar.enc")
+    assert _mode(archive) == 0o600
+    assert backup_crypto.is_encrypted(archive)
+    assert b"manifest.json" not in archive.read_bytes()  # not even the members' names
 
     if IS_POSTGRES:
         # A plain psycopg connection on both sides: Django's own leaves jsonb as text.
@@ -264,6 +308,9 @@ def test_round_trip_restores_every_row_and_file(tmp_path, target):
     result = target.restore(archive)
     assert result.returncode == 0, result.stderr
     assert "恢复完成" in result.stdout
+    assert "已清除归档中的 1 个登录会话" in result.stdout
+    if not IS_POSTGRES:
+        assert _mode(target.name) == 0o600
 
     restored_connection = target.connect()
     try:
@@ -272,6 +319,9 @@ def test_round_trip_restores_every_row_and_file(tmp_path, target):
         restored_connection.close()
     source_tables, source_sequences = source
     restored_tables, restored_sequences = restored
+    # The sessions are in the archive (the row counts are checked) and cleared after the restore.
+    assert len(source_tables.pop("django_session")[1]) == 1
+    assert restored_tables.pop("django_session")[1] == []
     assert sorted(restored_tables) == sorted(source_tables)
     differences = [
         table for table in source_tables if source_tables[table] != restored_tables[table]
@@ -280,8 +330,8 @@ def test_round_trip_restores_every_row_and_file(tmp_path, target):
     assert restored_sequences == source_sequences
     assert _media_hashes(target.media) == source_media
 
-    with tarfile.open(archive) as tar:
-        manifest = json.loads(tar.extractfile(backup.MANIFEST).read())
+    manifest = _manifest(archive, tmp_path)
+    assert manifest["database"]["tables"]["django_session"] == 1
     assert manifest["database"]["vendor"] == connection.vendor
     assert manifest["database"]["tables"]["wagtailcore_revision"] == Revision.objects.count()
     assert ["wagtailcore", "0001_initial"] in manifest["database"]["migrations"]
@@ -297,8 +347,8 @@ def archive(tmp_path_factory, django_db_setup, django_db_blocker):
     """One archive of the test database, written by `backup --keep 2` into a folder that already
     holds three older archives of ours and a file of someone else's."""
     folder = tmp_path_factory.mktemp("backups")
-    old = ["county-site-20250101-020000.tar", "county-site-20250102-020000.tar.gz"]
-    old.append("county-site-20250103-020000.tar")
+    old = ["county-site-20250101-020000.tar", "county-site-20250102-020000.tar.gz.enc"]
+    old.append("county-site-20250103-020000.tar.enc")
     for name in [*old, "notes-20250101.tar"]:
         (folder / name).write_bytes(b"old")
     # At least one media file to archive, whatever ran before in this session.
@@ -309,7 +359,7 @@ def archive(tmp_path_factory, django_db_setup, django_db_blocker):
         _backup(folder, keep=2)
     remaining = sorted(path.name for path in folder.iterdir())
     new = [name for name in remaining if name not in old and name != "notes-20250101.tar"]
-    assert remaining == sorted(["county-site-20250103-020000.tar", "notes-20250101.tar", *new])
+    assert remaining == sorted(["county-site-20250103-020000.tar.enc", "notes-20250101.tar", *new])
     return folder / new[0]
 
 
@@ -318,41 +368,111 @@ def _restore(path):
 
 
 def _rewrite(source, destination, change):
-    """Copy the archive member by member, passing each (name, bytes) through change()."""
-    with tarfile.open(source) as old, tarfile.open(destination, "w") as new:
+    """Copy the archive member by member, passing each (name, bytes) through change(), and
+    encrypt the result with the same key."""
+    plain = destination.with_suffix(".plain")
+    with (
+        tarfile.open(_decrypted(source, destination.parent)) as old,
+        tarfile.open(plain, "w") as new,
+    ):
         for member in old.getmembers():
             data = change(member.name, old.extractfile(member).read())
             info = tarfile.TarInfo(member.name)
             info.size = len(data)
             new.addfile(info, io.BytesIO(data))
-    return destination
+    return _encrypted(plain, destination)
 
 
 def _media_folder_state():
     return _media_hashes(settings.MEDIA_ROOT)
 
 
-@pytest.mark.django_db
-def test_damaged_archive_is_refused_before_anything(archive, tmp_path):
-    with tarfile.open(archive) as tar:
-        dump = tar.getmember(backup.DATABASE_MEMBERS[connection.vendor])
-    damaged = tmp_path / archive.name
-    shutil.copyfile(archive, damaged)
-    with open(damaged, "r+b") as file:  # flip one byte inside the database dump
-        file.seek(dump.offset_data + dump.size // 2)
+def _flip(source, destination, offset):
+    shutil.copyfile(source, destination)
+    with open(destination, "r+b") as file:
+        file.seek(offset)
         byte = file.read(1)
         file.seek(-1, os.SEEK_CUR)
         file.write(bytes([byte[0] ^ 0xFF]))
+    return destination
+
+
+@pytest.mark.django_db
+def test_damaged_or_tampered_archive_is_refused_before_anything(archive, tmp_path):
     media_before = _media_folder_state()
-    # The target (the test database) is not empty either: the checksum is checked first.
-    with pytest.raises(CommandError, match=r"归档已损坏.*database"):
+    size = archive.stat().st_size
+    # A flipped byte anywhere: in the header, in the dump (the first chunks), in the manifest
+    # (the end of the last chunk, where tar writes it), in the last tag. The target (the test
+    # database) is not empty either: the archive is checked first.
+    offsets = (12, backup_crypto.HEADER.size + 600, size - 1100, size - 1)
+    for number, offset in enumerate(offsets):
+        damaged = _flip(archive, tmp_path / f"county-site-20260101-00000{number}.tar.enc", offset)
+        with pytest.raises(CommandError, match=r"已被篡改或损坏.*没有做任何改动，拒绝恢复"):
+            _restore(damaged)
+    # A changed salt or key check cannot be told from another key.
+    damaged = _flip(archive, tmp_path / "county-site-20260101-000009.tar.enc", 40)
+    with pytest.raises(CommandError, match=r"备份密钥与此归档不符.*归档头已被改动"):
         _restore(damaged)
     assert _media_folder_state() == media_before
 
-    truncated = tmp_path / "county-site-20260101-000000.tar"
-    truncated.write_bytes(archive.read_bytes()[: dump.offset_data + 100])
-    with pytest.raises(CommandError, match="拒绝恢复"):
-        _restore(truncated)
+    # Cut inside a chunk, and exactly after a chunk (the last-chunk flag is then missing).
+    truncated = tmp_path / "county-site-20260101-000000.tar.enc"
+    block = backup_crypto.CHUNK_SIZE + backup_crypto.TAG_SIZE
+    for length in (size - 100, backup_crypto.HEADER.size + block, backup_crypto.HEADER.size):
+        if length >= size:
+            continue
+        truncated.write_bytes(archive.read_bytes()[:length])
+        with pytest.raises(CommandError, match="已被篡改或损坏"):
+            _restore(truncated)
+
+
+@pytest.mark.django_db
+def test_member_changed_by_someone_with_the_key_fails_the_manifest(archive, tmp_path):
+    # Behind the encryption the manifest's sha256 still checks every member.
+    dump = backup.DATABASE_MEMBERS[connection.vendor]
+
+    def flip_in_dump(name, data):
+        if name != dump:
+            return data
+        middle = len(data) // 2
+        return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+
+    changed = _rewrite(archive, tmp_path / archive.name, flip_in_dump)
+    with pytest.raises(CommandError, match=r"归档已损坏.*database"):
+        _restore(changed)
+
+
+@pytest.mark.django_db
+def test_wrong_key_is_refused(archive):
+    with override_settings(BACKUP_KEY=backup_crypto.generate_key()):
+        with pytest.raises(CommandError, match="备份密钥与此归档不符"):
+            _restore(archive)
+    with override_settings(BACKUP_KEY="not a key"):
+        with pytest.raises(CommandError, match="BACKUP_KEY 格式不正确"):
+            _restore(archive)
+
+
+@pytest.mark.django_db
+def test_unencrypted_archive_is_refused(archive, tmp_path):
+    plain = _decrypted(archive, tmp_path)
+    renamed = plain.rename(tmp_path / "county-site-20260101-000000.tar")
+    with pytest.raises(CommandError, match="不是加密的备份归档"):
+        _restore(renamed)
+
+
+def test_backup_needs_a_key(tmp_path):
+    with override_settings(BACKUP_KEY=""):
+        with pytest.raises(CommandError, match="没有设置备份密钥 BACKUP_KEY"):
+            _backup(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_generate_key():
+    out = StringIO()
+    call_command("backup", generate_key=True, stdout=out)
+    key = out.getvalue().strip()
+    assert len(backup_crypto.parse_key(key)) == 32
+    assert key != backup_crypto.generate_key()
 
 
 @pytest.mark.django_db
@@ -378,20 +498,19 @@ def test_vendor_mismatch_is_refused(archive, tmp_path):
 
 @pytest.mark.django_db
 def test_archive_with_unlisted_member_is_refused(archive, tmp_path):
-    changed = tmp_path / archive.name
-    shutil.copyfile(archive, changed)
-    with tarfile.open(changed, "a") as tar:
+    plain = _decrypted(archive, tmp_path)
+    with tarfile.open(plain, "a") as tar:
         info = tarfile.TarInfo("media/../../etc/cron.d/x")
         info.size = 1
         tar.addfile(info, io.BytesIO(b"x"))
+    changed = _encrypted(plain, tmp_path / archive.name)
     with pytest.raises(CommandError, match="清单之外"):
         _restore(changed)
 
 
 @pytest.mark.django_db
-def test_different_media_file_is_not_overwritten(archive, target):
-    with tarfile.open(archive) as tar:
-        manifest = json.loads(tar.extractfile(backup.MANIFEST).read())
+def test_different_media_file_is_not_overwritten(archive, target, tmp_path):
+    manifest = _manifest(archive, tmp_path)
     name = sorted(manifest["media"]["files"])[0]
     existing = target.media / name
     existing.parent.mkdir(parents=True)
@@ -422,7 +541,7 @@ def test_media_in_object_storage_backs_up_the_database_only(tmp_path):
     with override_settings(STORAGES=storages):
         output = _backup(tmp_path)
     assert "对象存储桶 county-media" in output
-    with tarfile.open(_only_archive(tmp_path)) as tar:
+    with tarfile.open(_decrypted(_only_archive(tmp_path), tmp_path)) as tar:
         names = tar.getnames()
         manifest = json.loads(tar.extractfile(backup.MANIFEST).read())
     assert not [name for name in names if name.startswith(backup.MEDIA_PREFIX)]

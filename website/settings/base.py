@@ -229,6 +229,11 @@ AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 365, minimum=183)
 # URL; an empty slug is made from the title's pinyin on the server (core/slugs.py).
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
+# The key that encrypts and authenticates `manage.py backup` archives (core/backup_crypto.py;
+# docs/operations.md "Backups"): 44 characters from `manage.py backup --generate-key`. Required by
+# backup and restore only, so the site itself starts without it. Keep it outside the archives.
+BACKUP_KEY = env("BACKUP_KEY", "")
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"

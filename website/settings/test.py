@@ -37,3 +37,5 @@ PAGE_CACHE_SECONDS = 0
 # on with override_settings(AXES_ENABLED=True). Its database handler keeps attempts inside each
 # test's transaction, so no lockout leaks from one test into the next.
 AXES_ENABLED = False
+# A fixed backup key for the backup tests (and their restore subprocesses); not a secret.
+BACKUP_KEY = os.environ.get("BACKUP_KEY") or "dGVzdC1vbmx5LWJhY2t1cC1rZXktMzItYnl0ZXMhISE="

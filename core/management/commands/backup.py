@@ -2,14 +2,15 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core import backup_crypto
 from core.backup import BackupError, create_backup, default_output_dir, describe
 
 
 class Command(BaseCommand):
     help = (
         "备份本站：数据库（PostgreSQL 用 pg_dump，SQLite 用在线备份接口，运行中也一致）、媒体文件"
-        "和清单 manifest.json，打包为一个文件 county-site-年月日-时分秒.tar。"
-        "媒体文件在对象存储中时只备份数据库。"
+        "和清单 manifest.json，打包并用 BACKUP_KEY 加密为一个文件 county-site-年月日-时分秒.tar.enc"
+        "（仅所有者可读写）。媒体文件在对象存储中时只备份数据库。"
     )
 
     def add_arguments(self, parser):
@@ -24,9 +25,17 @@ class Command(BaseCommand):
             default=None,
             help="备份完成后只保留文件夹中最新的 N 份本站备份，删除更早的",
         )
-        parser.add_argument("--gzip", action="store_true", help="用 gzip 压缩（.tar.gz）")
+        parser.add_argument("--gzip", action="store_true", help="用 gzip 压缩（.tar.gz.enc）")
+        parser.add_argument(
+            "--generate-key",
+            action="store_true",
+            help="只生成一个新的备份密钥（BACKUP_KEY 的值）并输出，不做备份",
+        )
 
-    def handle(self, *args, output=None, keep=None, gzip=False, **options):
+    def handle(self, *args, output=None, keep=None, gzip=False, generate_key=False, **options):
+        if generate_key:
+            self.stdout.write(backup_crypto.generate_key())
+            return
         started = time.perf_counter()
         try:
             path, manifest = create_backup(
