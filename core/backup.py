@@ -307,8 +307,8 @@ def create_backup(output_dir=None, *, keep=None, compress=False, log=lambda mess
                 media_files = {}
                 if bucket:
                     log(
-                        f"媒体文件存放在对象存储桶 {bucket} 中，由对象存储自身备份（请开启版本控制或"
-                        "跨区域复制）；本次只备份数据库。"
+                        f"媒体文件存放在对象存储桶 {bucket} 中，由对象存储自身备份"
+                        "（请开启版本控制或跨区域复制）；本次只备份数据库。"
                     )
                     skipped = []
                 else:

@@ -68,9 +68,9 @@ def parse_key(text):
     """The 32 key bytes of a BACKUP_KEY value, or ArchiveKeyError with a Chinese message."""
     if not text:
         raise ArchiveKeyError(
-            "没有设置备份密钥 BACKUP_KEY：备份归档含有密码散列、登录会话和群众的联系方式，必须加密。"
-            "请用 manage.py backup --generate-key 生成密钥，保存在服务器之外（见 docs/operations.md），"
-            "再在环境中设置 BACKUP_KEY。"
+            "没有设置备份密钥 BACKUP_KEY：备份归档含有密码散列、登录会话和群众的联系方式，"
+            "必须加密。请用 manage.py backup --generate-key 生成密钥，保存在服务器之外"
+            "（见 docs/operations.md），再在环境中设置 BACKUP_KEY。"
         )
     try:
         key = base64.urlsafe_b64decode(text.strip().encode("ascii"))

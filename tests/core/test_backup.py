@@ -444,12 +444,14 @@ def test_member_changed_by_someone_with_the_key_fails_the_manifest(archive, tmp_
 
 @pytest.mark.django_db
 def test_wrong_key_is_refused(archive):
-    with override_settings(BACKUP_KEY=backup_crypto.generate_key()):
-        with pytest.raises(CommandError, match="备份密钥与此归档不符"):
-            _restore(archive)
-    with override_settings(BACKUP_KEY="not a key"):
-        with pytest.raises(CommandError, match="BACKUP_KEY 格式不正确"):
-            _restore(archive)
+    other_key = override_settings(BACKUP_KEY=backup_crypto.generate_key())
+    with other_key, pytest.raises(CommandError, match="备份密钥与此归档不符"):
+        _restore(archive)
+    with (
+        override_settings(BACKUP_KEY="not a key"),
+        pytest.raises(CommandError, match="BACKUP_KEY 格式不正确"),
+    ):
+        _restore(archive)
 
 
 @pytest.mark.django_db
@@ -461,9 +463,11 @@ def test_unencrypted_archive_is_refused(archive, tmp_path):
 
 
 def test_backup_needs_a_key(tmp_path):
-    with override_settings(BACKUP_KEY=""):
-        with pytest.raises(CommandError, match="没有设置备份密钥 BACKUP_KEY"):
-            _backup(tmp_path)
+    with (
+        override_settings(BACKUP_KEY=""),
+        pytest.raises(CommandError, match="没有设置备份密钥 BACKUP_KEY"),
+    ):
+        _backup(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
