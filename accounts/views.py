@@ -7,13 +7,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
+from django_ratelimit.core import get_usage
 from wagtail.admin import messages
+from wagtail.admin.views import account as account_views
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from accounts import otp
 from accounts.forms import CodeForm
 from accounts.models import AccountLogEntry
+from core.ip import rate_limit_bucket
 
 MAX_CODE_FAILURES = 5
 FAILURES_KEY = "accounts_otp_failures"
@@ -173,3 +177,68 @@ class VerifyView(TemplateView):
                 "动态验证码不正确或已过期，请输入应用中当前显示的 6 位数字或一个未用过的恢复码。",
             )
         return self.render_to_response(self.get_context_data(form=form))
+
+
+# -- Logout and password reset, in front of Wagtail's views (website/urls.py) ------------------
+
+# Wagtail's LogoutView answers a GET with Django's 405 but deletes the session cookie and adds
+# its "logged out" message anyway, without ending the session or writing the audit entry (a
+# link or an <img> on any site could do that to an editor). Non-POST is refused before it runs.
+admin_logout = require_POST(account_views.LogoutView.as_view())
+
+PASSWORD_RESET_IP_RATE = "ADMIN_PASSWORD_RESET_IP_RATE", "5/h"
+PASSWORD_RESET_EMAIL_RATE = "ADMIN_PASSWORD_RESET_EMAIL_RATE", "3/h"
+PASSWORD_RESET_LIMITED = "找回密码的请求过于频繁，请一小时后再试，或联系本站系统管理员。"
+
+
+def _rate(setting):
+    name, default = setting
+    return getattr(settings, name, default)
+
+
+class PasswordResetView(account_views.PasswordResetView):
+    """Wagtail's, off unless ADMIN_PASSWORD_RESET (WAGTAIL_PASSWORD_RESET_ENABLED: 404 then);
+    when on, throttled per client IP and per address typed, and every request audited."""
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("email", "").strip()[:254]
+        by_ip = get_usage(
+            request,
+            group="accounts:password-reset-ip",
+            key=lambda _group, request: rate_limit_bucket(request),
+            rate=_rate(PASSWORD_RESET_IP_RATE),
+            increment=True,
+        )
+        by_email = get_usage(
+            request,
+            group="accounts:password-reset-email",
+            key=lambda _group, _request: email.lower() or "-",
+            rate=_rate(PASSWORD_RESET_EMAIL_RATE),
+            increment=True,
+        )
+        limited = any(usage and usage["should_limit"] for usage in (by_ip, by_email))
+        AccountLogEntry.objects.log_event(
+            "accounts.password_reset_requested",
+            username=email,
+            request=request,
+            throttled=limited,
+        )
+        if limited:
+            form = self.get_form_class()(request.POST)
+            form.is_valid()
+            form.add_error(None, PASSWORD_RESET_LIMITED)
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(account_views.PasswordResetConfirmView):
+    """Wagtail's, with the new password audited."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        AccountLogEntry.objects.log_event(
+            "accounts.password_reset_done", user=form.user, request=self.request
+        )
+        return response

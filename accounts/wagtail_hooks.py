@@ -18,6 +18,8 @@ ACTIONS = {
     "accounts.otp_disabled": ("停用双因素认证", "停用双因素认证"),
     "accounts.otp_verified": ("双因素认证通过", "动态验证码验证通过"),
     "accounts.otp_failed": ("动态验证码错误", "动态验证码错误"),
+    "accounts.password_reset_requested": ("申请找回密码", "申请通过邮件找回密码"),
+    "accounts.password_reset_done": ("找回密码并重设", "通过邮件链接重设了密码"),
 }
 
 

@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as accounts_views
 from core import views as core_views
 from opendata import views as opendata_views
 from opendata.api import api_router
@@ -19,6 +20,14 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # In front of Wagtail's own views of the same paths (accounts/views.py): logout by POST only,
+    # password reset throttled and audited (and off unless ADMIN_PASSWORD_RESET).
+    path("admin/logout/", accounts_views.admin_logout),
+    path("admin/password_reset/", accounts_views.PasswordResetView.as_view()),
+    path(
+        "admin/password_reset/confirm/<uidb64>/<token>/",
+        accounts_views.PasswordResetConfirmView.as_view(),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),

@@ -10,7 +10,7 @@ from django.test import RequestFactory, TestCase, override_settings
 from freezegun import freeze_time
 
 from accounts.models import AccountLogEntry
-from core.ip import client_ip
+from core.ip import bucket, client_ip
 from tests.accounts.helpers import make_staff, post_login
 
 
@@ -123,6 +123,28 @@ class LockoutTests(TestCase):
         self.assertEqual(locked.status_code, 429)
         fine = post_login(self.client, "other", ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1")
         self.assert_logged_in(fine)
+
+    def test_ipv6_is_locked_per_64(self):
+        # Five addresses of one /64 (a phone's privacy addresses) lock the whole /64.
+        for n in range(5):
+            post_login(self.client, f"guess{n}", "x", ip=f"2001:db8:ab:cd:{n:x}::{n + 1}")
+        locked = post_login(self.client, "other", ip="2001:db8:ab:cd:ffff:ffff:ffff:fffe")
+        self.assertEqual(locked.status_code, 429)
+        # The next /64 is another client; the audit log keeps the exact address.
+        self.assert_logged_in(post_login(self.client, "other", ip="2001:db8:ab:ce::1"))
+        entry = AccountLogEntry.objects.filter(action="accounts.login_failed").first()
+        self.assertTrue(entry.data["ip_address"].startswith("2001:db8:ab:cd:"))
+        self.assertNotEqual(entry.data["ip_address"], "2001:db8:ab:cd::")
+
+
+class BucketTests(TestCase):
+    def test_buckets(self):
+        self.assertEqual(bucket("203.0.113.7"), "203.0.113.7")
+        self.assertEqual(bucket("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::")
+        self.assertEqual(bucket("2001:DB8:1:2::1"), "2001:db8:1:2::")
+        self.assertEqual(bucket("::ffff:203.0.113.7"), "203.0.113.7")
+        self.assertIsNone(bucket("not-an-ip"))
+        self.assertIsNone(bucket(None))
 
 
 class ClientIpTests(TestCase):

@@ -277,6 +277,17 @@ class TestRateLimit(SuggestionData):
         self.assertEqual(response.status_code, 429)
         self.assertEqual(ReviewSuggestion.objects.count(), 0)
 
+    def test_ipv6_counts_per_64(self):
+        # A client picks any address of its /64 at will: the /64 is one bucket.
+        for n in range(5):
+            response = self.post(
+                valid_data(issues=f"问题{n}"), REMOTE_ADDR=f"2001:db8:5:6:{n:x}::{n + 1}"
+            )
+            self.assertEqual(response.status_code, 303)
+        limited = self.post(valid_data(), REMOTE_ADDR="2001:db8:5:6:ffff::1")
+        self.assertEqual(limited.status_code, 429)
+        self.assertEqual(self.post(valid_data(), REMOTE_ADDR="2001:db8:5:7::1").status_code, 303)
+
     def test_a_missing_client_address_does_not_break_the_form(self):
         # Behind a proxy on a Unix socket REMOTE_ADDR is empty: one shared bucket, not a 500.
         self.assertEqual(self.post(valid_data(), REMOTE_ADDR="").status_code, 303)

@@ -207,7 +207,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The client IP: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost
 # one appended to X-Forwarded-For (core/ip.py). production.py assumes one (nginx).
-AXES_CLIENT_IP_CALLABLE = "core.ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ip.lockout_ip"  # IPv6: per /64 (core/ip.py)
 # The same address counts in the rate limit of the public suggestion form (django-ratelimit):
 # behind nginx, REMOTE_ADDR would put every citizen into nginx's one bucket.
 RATELIMIT_IP_META_KEY = "core.ip.rate_limit_ip"
@@ -219,6 +219,13 @@ ADMIN_LOCKOUT_CONTACT = env("ADMIN_LOCKOUT_CONTACT") or "本站系统管理员�
 ADMIN_SESSION_IDLE_MINUTES = env_int("ADMIN_SESSION_IDLE_MINUTES", 30, minimum=1)
 ADMIN_SESSION_MAX_HOURS = env_int("ADMIN_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = ADMIN_SESSION_MAX_HOURS * 3600
+# Password reset by email from the login page: off unless ADMIN_PASSWORD_RESET; when on, at most
+# ADMIN_PASSWORD_RESET_IP_RATE requests per client IP (IPv6: per /64) and
+# ADMIN_PASSWORD_RESET_EMAIL_RATE per address typed, each request in the audit log (accounts/).
+ADMIN_PASSWORD_RESET = env_bool("ADMIN_PASSWORD_RESET", False)
+WAGTAIL_PASSWORD_RESET_ENABLED = ADMIN_PASSWORD_RESET
+ADMIN_PASSWORD_RESET_IP_RATE = env("ADMIN_PASSWORD_RESET_IP_RATE", "5/h")
+ADMIN_PASSWORD_RESET_EMAIL_RATE = env("ADMIN_PASSWORD_RESET_EMAIL_RATE", "3/h")
 # The TOTP second factor: optional per user; ADMIN_REQUIRE_TOTP makes every admin user enroll.
 ADMIN_REQUIRE_TOTP = env_bool("ADMIN_REQUIRE_TOTP", False)
 OTP_TOTP_ISSUER = env("WAGTAIL_SITE_NAME", "县人大常委会")
