@@ -188,7 +188,7 @@ admin_logout = require_POST(account_views.LogoutView.as_view())
 
 PASSWORD_RESET_IP_RATE = "ADMIN_PASSWORD_RESET_IP_RATE", "5/h"
 PASSWORD_RESET_EMAIL_RATE = "ADMIN_PASSWORD_RESET_EMAIL_RATE", "3/h"
-PASSWORD_RESET_LIMITED = "找回密码的请求过于频繁，请一小时后再试，或联系本站系统管理员。"
+RESET_THROTTLED_MESSAGE = "找回密码的请求过于频繁，请一小时后再试，或联系本站系统管理员。"
 
 
 def _rate(setting):
@@ -226,7 +226,7 @@ class PasswordResetView(account_views.PasswordResetView):
         if limited:
             form = self.get_form_class()(request.POST)
             form.is_valid()
-            form.add_error(None, PASSWORD_RESET_LIMITED)
+            form.add_error(None, RESET_THROTTLED_MESSAGE)
             response = self.render_to_response(self.get_context_data(form=form))
             response.status_code = 429
             return response
