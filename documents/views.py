@@ -806,15 +806,27 @@ def _save(form):
 NOT_FOUND = "未找到与该受理编号和查询码相符的审查建议。请核对后重新输入（查询码不区分大小写）。"
 
 
+LINK_IGNORED = (
+    "为保护您的查询码，本页不再接受写在网址中的受理编号和查询码，请在下方输入后点击“查询”。"
+)
+
+
 def track(page, request):
+    """The status lookup: a POST, so that the check code never appears in a URL, the access
+    logs or the browser's history. A GET (an old bookmarked link with the codes in its query
+    string) gets the empty form and a notice: nothing in it is looked up or counted."""
     template = "pages/document_track.html"
     context = _suggest_context(page, request)
     context["breadcrumbs_extra"] = [("审查建议办理情况查询", context["track_url"])]
-    if not request.GET:
+    if request.method != "POST":
         context["form"] = TrackForm()
-        return _private(page.render(request, template=template, context_overrides=context))
+        if request.GET:
+            context["link_ignored"] = LINK_IGNORED
+        response = _private(page.render(request, template=template, context_overrides=context))
+        response["Referrer-Policy"] = "no-referrer"
+        return response
 
-    form = TrackForm(request.GET)
+    form = TrackForm(request.POST)
     context["form"] = form
     limited, _usage = _limit(request, "documents:track", _setting(*TRACK_RATE), increment=True)
     if limited:

@@ -338,7 +338,7 @@ class TrackingData(SuggestionData):
         )
 
     def track(self, number, code, **extra):
-        return self.client.get(
+        return self.client.post(
             self.track_url, {"tracking_number": number, "check_code": code}, **extra
         )
 
@@ -382,9 +382,46 @@ class TestTracking(TrackingData):
         self.assertIn("未找到与该受理编号和查询码相符的审查建议", main_text(wrong))
 
     def test_missing_fields_get_messages(self):
-        response = self.client.get(self.track_url, {"tracking_number": "", "check_code": ""})
+        response = self.client.post(self.track_url, {"tracking_number": "", "check_code": ""})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(error_texts(response), ["请填写受理编号。", "请填写查询码。"])
+
+    def test_the_form_posts_with_a_csrf_token(self):
+        form = parse(self.client.get(self.track_url)).select_one("form.track-form")
+        self.assertEqual(form["method"], "post")
+        self.assertIsNotNone(form.select_one("input[name=csrfmiddlewaretoken]"))
+
+    def test_the_form_is_refused_without_a_csrf_token(self):
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(
+            self.track_url,
+            {
+                "tracking_number": self.replied.tracking_number,
+                "check_code": self.replied.check_code,
+            },
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn(self.replied.reply, response.content.decode())
+
+    @override_settings(DOCUMENTS_TRACK_RATE="3/h")
+    def test_an_old_link_with_the_codes_is_harmless(self):
+        # A GET with the codes in its query string looks nothing up and counts nothing.
+        query = {
+            "tracking_number": self.replied.tracking_number,
+            "check_code": self.replied.check_code,
+        }
+        for _ in range(5):
+            response = self.client.get(self.track_url, query, REMOTE_ADDR="10.8.8.8")
+            self.assertEqual(response.status_code, 200)
+            html = response.content.decode()
+            self.assertNotIn(self.replied.reply, html)
+            self.assertNotIn(self.replied.check_code, html)
+            self.assertIn("不再接受写在网址中的受理编号和查询码", main_text(response))
+            self.assertEqual(response["Referrer-Policy"], "no-referrer")
+        form = parse(response).select_one("form.track-form")
+        self.assertEqual(form.select_one("input[name=check_code]").get("value", ""), "")
+        # Not rate-limited by those GETs: the POST is answered.
+        self.assertEqual(self.track(*query.values(), REMOTE_ADDR="10.8.8.8").status_code, 200)
 
     def test_a_check_code_of_other_characters_gets_a_message(self):
         # Non-ASCII made the constant-time comparison raise: a 500 (tests/security/test_fuzz.py).
