@@ -595,7 +595,7 @@ class TestSuggestion(FuzzSite):
     @given(query({"tracking_number": ["JY20260315012345"], "check_code": ["ABCD1234"]}))
     def test_tracking(self, generated):
         # The lookup is a POST (the codes never in a URL): the generated text is its body.
-        text, last = generated
+        text, _last = generated
         response = self.fuzz_client.post(
             f"{self.registry.url}track/",
             text,
