@@ -211,6 +211,7 @@ def _extract_docx(data):
         )
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
 
     from core.uploads import Rejected, ZipBomb, check_zip
 
@@ -231,6 +232,14 @@ def _extract_docx(data):
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         logger.info("docx not readable: %s", error)
         return failed("无法打开 Word 文件：文件已损坏或不是 .docx 格式。")
+    except LxmlError as error:
+        # An entity bomb ("billion laughs": libxml2 stops it at its amplification limit) or XML
+        # that is not well-formed: an expected refusal, one line, no traceback in the log.
+        logger.info("docx XML not parsed: %s", error)
+        return failed(
+            "无法读取 Word 文件的内容：其中的 XML 已损坏或含有不安全的实体定义"
+            "（如“XML 炸弹”），已跳过。请在 Word 或 WPS 中另存为新的 .docx 后再导入。"
+        )
     if not text:
         if pictures:
             return ExtractResult(

@@ -1,6 +1,8 @@
 """documents/extract.py: text from PDF, Word, Markdown and plain text, on fixtures made here
 (Chinese PDFs with reportlab's built-in CID font, Word files with python-docx, GB18030 text)."""
 
+import logging
+import zipfile
 from io import BytesIO
 
 import docx
@@ -70,6 +72,24 @@ def scanned_pdf_bytes(pages=2):
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def entity_bomb_docx():
+    """A .docx whose document.xml defines entities that expand to 10^9 "lol"s (billion laughs)."""
+    source = zipfile.ZipFile(BytesIO(docx_bytes(["正文"])))
+    entities = '<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{n} "{f"&a{n - 1};" * 10}">' for n in range(1, 10)
+    )
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                head, rest = data.decode().split("?>", 1)
+                rest = rest.replace("正文", "&a9;")
+                data = f"{head}?><!DOCTYPE w:document [{entities}]>{rest}".encode()
+            bomb.writestr(item, data)
+    return out.getvalue()
 
 
 def docx_bytes(paragraphs=(), table=None, picture=False, title=""):
@@ -359,3 +379,11 @@ class TestRefreshFullText:
         refresh_full_text(document)
 
         assert (document.full_text, document.text_status) == ("", TEXT_NONE)
+
+
+def test_entity_bomb_docx_is_refused_with_a_message_and_no_traceback(caplog):
+    with caplog.at_level(logging.INFO):
+        result = extract_text(entity_bomb_docx(), "炸弹.docx")
+    assert not result.ok
+    assert "不安全的实体定义" in result.note
+    assert [record for record in caplog.records if record.exc_info] == []

@@ -2,6 +2,7 @@
 the corpus's Markdown, a government notice in Word, GB18030 text, PDFs, a scan and bad files)."""
 
 import datetime
+import logging
 import shutil
 from io import StringIO
 
@@ -18,7 +19,7 @@ from documents.extract import extract_text
 from documents.importer import DocumentImporter, parse_metadata
 from documents.models import DocumentFile, IssuingBody, NormativeDocument
 
-from .test_extract import docx_bytes, pdf_bytes, scanned_pdf_bytes
+from .test_extract import docx_bytes, entity_bomb_docx, pdf_bytes, scanned_pdf_bytes
 
 Document = get_document_model()
 
@@ -517,3 +518,23 @@ class TestParseMetadata:
             meta = self.metadata(f"{line}\n关于某事项的通知\n各单位：\n正文。", "a.txt")
             assert meta.number == number
             assert meta.title == "关于某事项的通知"
+
+
+@pytest.mark.django_db
+def test_entity_bomb_docx_prints_only_the_message(tmp_path, caplog, capfd):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "炸弹.docx").write_bytes(entity_bomb_docx())
+    (folder / "通知.md").write_text(
+        "# 关于加强停车管理的通知\n\n第一条 为了加强停车管理，制定本通知。\n"
+    )
+    with caplog.at_level(logging.INFO):
+        stdout, stderr = run(folder)
+    assert stderr.strip() == (
+        "失败：炸弹.docx：无法读取 Word 文件的内容：其中的 XML 已损坏或含有不安全的实体定义"
+        "（如“XML 炸弹”），已跳过。请在 Word 或 WPS 中另存为新的 .docx 后再导入。"
+    )
+    assert "导入 1" in summary_line(stdout)
+    assert "失败 1" in summary_line(stdout)
+    assert [record for record in caplog.records if record.exc_info] == []
+    assert "Traceback" not in capfd.readouterr().err
