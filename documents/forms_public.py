@@ -7,6 +7,7 @@ limits and validated contact details. Bot-like submissions get one generic messa
 nothing. CSRF and the per-IP rate limit are the view's (documents/views.py)."""
 
 import re
+import secrets
 import time
 
 from django import forms
@@ -45,7 +46,9 @@ def min_seconds():
 
 
 def new_timestamp():
-    return signing.dumps(int(time.time()), salt=TIMESTAMP_SALT)  # floor: never in the future
+    """The signed start of a rendered form: its time (floored: never in the future) and a random
+    nonce that makes each rendered form's token single-use (documents/views.py)."""
+    return signing.dumps([int(time.time()), secrets.token_hex(8)], salt=TIMESTAMP_SALT)
 
 
 def normalise_contact(value):
@@ -120,6 +123,7 @@ class SuggestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.bot_detected = False
         self.selected_document = None
+        self.token = None  # the nonce of the signed timestamp, once the form is valid
         if not self.is_bound:
             self.initial.setdefault("started", new_timestamp())
         self.fields["name"].widget.attrs["autocomplete"] = "name"
@@ -192,21 +196,29 @@ class SuggestionForm(forms.Form):
             raise ValidationError(EXPIRED, code="expired") from None
         except signing.BadSignature:
             self._reject()
+        if isinstance(started, list) and len(started) == 2:
+            started, self.token = started
+        elif not isinstance(started, int):  # a form rendered before the nonce: time only
+            self._reject()
         if time.time() - float(started) < min_seconds():
             self._reject()
         return cleaned
 
-    def save(self):
+    def content(self):
+        """What save() stores, as model field values."""
         data = self.cleaned_data
         document = data.get("document")
-        return ReviewSuggestion.objects.create(
-            document=document,
-            document_title="" if document else data["document_title"],
-            issues=data["issues"],
-            reasons=data["reasons"],
-            name=data["name"],
-            contact=data["contact"],
-        )
+        return {
+            "document": document,
+            "document_title": "" if document else data["document_title"],
+            "issues": data["issues"],
+            "reasons": data["reasons"],
+            "name": data["name"],
+            "contact": data["contact"],
+        }
+
+    def save(self):
+        return ReviewSuggestion.objects.create(**self.content())
 
 
 class TrackForm(forms.Form):

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import (
@@ -41,7 +42,7 @@ from core.csv_export import csv_response, iterate
 from core.utils import paginate, parse_int
 
 from . import fulltext
-from .forms_public import SuggestionForm, TrackForm
+from .forms_public import FORM_MAX_AGE, SuggestionForm, TrackForm
 from .models import IssuingBody, NormativeDocument, Review, ReviewSuggestion
 from .stats import annual_statistics, document_year, document_year_counts, totals
 
@@ -773,6 +774,15 @@ def _suggest_post(page, request, template):
 
     form = SuggestionForm(request.POST)
     if form.is_valid():
+        if _already_submitted(form):
+            logger.info("Review suggestion sent again: not stored twice")
+            done = request.session.get(SESSION_DONE)
+            return render(
+                refused=ALREADY_SUBMITTED,
+                done_url=(page.url + page.reverse_subpage("suggest") + "?submitted=1")
+                if done
+                else None,
+            )
         suggestion = _save(form)
         _limit(request, "documents:suggest", _setting(*SUBMISSION_RATE), increment=True)
         request.session[SESSION_DONE] = {
@@ -789,6 +799,28 @@ def _suggest_post(page, request, template):
         _limit(request, "documents:suggest", _setting(*SUBMISSION_RATE), increment=True)
         logger.info("Review suggestion rejected as automated")
     return render(form=form, document=form.selected_document)
+
+
+DUPLICATE_MINUTES = "DOCUMENTS_SUGGESTION_DUPLICATE_MINUTES", 10
+USED_FORM_KEY = "documents:suggest-token:{}"
+ALREADY_SUBMITTED = (
+    "这份审查建议已经提交过，没有重复保存。受理编号和查询码在第一次提交后已经显示；"
+    "如未记下，请通过网站页脚的联系方式联系我们。"
+)
+
+
+def _already_submitted(form):
+    """The same submission again: the rendered form's single-use token already used (the same
+    POST body replayed or sent twice), or a suggestion with identical content stored in the last
+    DOCUMENTS_SUGGESTION_DUPLICATE_MINUTES (a copy of the form, reloaded and sent again). The
+    token is claimed in the default cache (`add` is atomic: shared by every worker with Redis);
+    the content check is in the database, so it holds with any cache."""
+    since = timezone.now() - datetime.timedelta(minutes=_setting(*DUPLICATE_MINUTES))
+    if ReviewSuggestion.objects.same_content(since, **form.content()).exists():
+        return True
+    if form.token is None:
+        return False
+    return not cache.add(USED_FORM_KEY.format(form.token), True, FORM_MAX_AGE + 60)
 
 
 def _save(form):

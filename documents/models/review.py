@@ -110,6 +110,13 @@ def new_check_code():
     return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
+class ReviewSuggestionQuerySet(models.QuerySet):
+    def same_content(self, since, **content):
+        """Suggestions submitted since `since` with exactly this content (every field the form
+        stores): the same submission sent again."""
+        return self.filter(submitted_at__gte=since, **content)
+
+
 class ReviewSuggestion(models.Model):
     """审查建议: a citizen's or organisation's request to review a document. The name and contact
     are for staff only and never appear on a public page."""
@@ -145,6 +152,8 @@ class ReviewSuggestion(models.Model):
     status = models.CharField("办理状态", max_length=20, choices=STATUS_CHOICES, default=RECEIVED)
     reply = models.TextField("答复", blank=True, help_text="公开显示在查询页上")
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    objects = ReviewSuggestionQuerySet.as_manager()
 
     panels = [
         MultiFieldPanel(

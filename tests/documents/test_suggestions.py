@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
+from freezegun import freeze_time
 
 from documents import forms_public
 from documents.factories import (
@@ -250,6 +251,43 @@ class TestSubmission(SuggestionData):
 
 
 SESSION_KEY = "documents_suggestion_done"
+
+
+class TestSentTwice(SuggestionData):
+    def test_the_same_post_body_is_stored_once(self):
+        data = valid_data()
+        self.assertEqual(self.post(data).status_code, 303)
+        again = self.post(data)
+        self.assertEqual(again.status_code, 200)
+        self.assertIn("这份审查建议已经提交过，没有重复保存", main_text(again))
+        # From another browser too (a replayed body): nothing shows the first one's codes.
+        replay = self.post(data, client=Client())
+        self.assertIn("已经提交过", main_text(replay))
+        self.assertNotIn("查看第一次提交", main_text(replay))
+        self.assertEqual(ReviewSuggestion.objects.count(), 1)
+
+    def test_the_token_is_single_use_whatever_the_content(self):
+        data = valid_data()
+        self.assertEqual(self.post(data).status_code, 303)
+        changed = self.post({**data, "issues": "另一个问题。"}, client=Client())
+        self.assertIn("已经提交过", main_text(changed))
+        self.assertEqual(ReviewSuggestion.objects.count(), 1)
+
+    def test_identical_content_within_minutes_is_stored_once(self):
+        with freeze_time("2026-06-01 02:00:00") as clock:
+            self.assertEqual(self.post(valid_data()).status_code, 303)
+            clock.tick(datetime.timedelta(minutes=9))
+            # A fresh form (a new token), the same text: a copy sent again.
+            again = self.post(valid_data())
+            self.assertIn("已经提交过", main_text(again))
+            # The browser that sent it can still see the codes of the first one.
+            self.assertIn("查看第一次提交所得的受理编号和查询码", main_text(again))
+            self.assertEqual(ReviewSuggestion.objects.count(), 1)
+            clock.tick(datetime.timedelta(minutes=2))
+            self.assertEqual(self.post(valid_data()).status_code, 303)
+            # Different content is another suggestion at once.
+            self.assertEqual(self.post(valid_data(issues="第六条。")).status_code, 303)
+        self.assertEqual(ReviewSuggestion.objects.count(), 3)
 
 
 class TestRateLimit(SuggestionData):
