@@ -22,11 +22,18 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     # In front of Wagtail's own views of the same paths (accounts/views.py): logout by POST only,
     # password reset throttled and audited (and off unless ADMIN_PASSWORD_RESET).
-    path("admin/logout/", accounts_views.admin_logout),
-    path("admin/password_reset/", accounts_views.PasswordResetView.as_view()),
+    # Wagtail's URL names are kept: the second-factor middleware lets "wagtailadmin_logout"
+    # through before the code is entered.
+    path("admin/logout/", accounts_views.admin_logout, name="wagtailadmin_logout"),
+    path(
+        "admin/password_reset/",
+        accounts_views.PasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path(
         "admin/password_reset/confirm/<uidb64>/<token>/",
         accounts_views.PasswordResetConfirmView.as_view(),
+        name="wagtailadmin_password_reset_confirm",
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -95,6 +95,15 @@ class SecondStepTests(TestCase):
         page = self.client.get(VERIFY)
         self.assertContains(page, "动态验证码")
 
+    def test_logout_before_the_code(self):
+        # The logout in front of Wagtail's (POST only) is still let through at the second step.
+        self.login()
+        response = self.client.post(reverse("wagtailadmin_logout"))
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(response["Location"].startswith(VERIFY))
+        self.assertNotIn("_auth_user_id", self.client.session)
+        self.assertTrue(AccountLogEntry.objects.filter(action="accounts.logout").exists())
+
     def test_the_code_opens_the_admin(self):
         with freeze_time(START):
             self.login()
