@@ -153,7 +153,7 @@ class TestEveryExportNeutralisesFormulas(TestCase):
         for n, record in enumerate(records):
             hostile(record, n)
         # A deputy without a check-in this quarter (the overdue report).
-        overdue = deputy_factories.DeputyFactory(name=PAYLOADS[0][:40])
+        overdue = deputy_factories.DeputyFactory(name=PAYLOADS[0][:30])  # max_length
         deputy_factories.ElectionFactory(deputy=overdue, constituency=constituency)
 
         # Pages: published (aging pages), locked, in moderation (workflow reports), each with a
