@@ -579,7 +579,11 @@ class TestSuggestion(FuzzSite):
     def test_rate_limit_refuses_in_chinese_and_stores_nothing(self):
         valid = {name: values[0] for name, values in self.valid_fields().items()}
         statuses = [
-            self.post({**valid, "name": f"张{n}"}, address="127.9.9.9").status_code
+            # A fresh form each time: a form's token is single-use.
+            self.post(
+                {**valid, "name": f"张{n}", "started": forms_public.new_timestamp()},
+                address="127.9.9.9",
+            ).status_code
             for n in range(4)
         ]
         self.assertEqual(statuses, [303, 303, 303, 429])
