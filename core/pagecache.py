@@ -57,6 +57,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.cache import cc_delim_re, get_max_age, has_vary_header, patch_cache_control
 
+from core import site_mode
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
@@ -235,7 +237,10 @@ def _key(request):
     except DisallowedHost:
         return None  # CommonMiddleware answers 400
     language = translation.get_language_from_request(request) if len(settings.LANGUAGES) > 1 else ""
-    url = f"{request.scheme}://{host}{request.path}?{query}|{language}"
+    # One copy per display mode (标准版/长辈版, core/site_mode.py): the mode cookie is read, not
+    # a reason to bypass the cache; an unknown value counts as the standard mode.
+    mode = site_mode.from_request(request)
+    url = f"{request.scheme}://{host}{request.path}?{query}|{language}|{mode}"
     digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
     return f"pagecache:{generation()}:{digest}"
 
@@ -268,7 +273,8 @@ def _storable(request, response):
         return False
     # As Django's UpdateCacheMiddleware: a response that varies on Cookie, for a request that
     # sent cookies, may depend on them.
-    if request.COOKIES and has_vary_header(response, "Cookie"):
+    # The mode cookie is part of the key (_key), so it does not count here.
+    if set(request.COOKIES) - {site_mode.COOKIE} and has_vary_header(response, "Cookie"):
         return False
     if response.has_header("Vary"):
         vary = {header.lower() for header in cc_delim_re.split(response["Vary"]) if header}

@@ -1,10 +1,12 @@
 import logging
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from core import site_mode
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +58,21 @@ def healthz(request):
 @require_GET
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_GET
+def switch_mode(request):
+    """GET /mode/?to=elder|standard&next=/path/: keep the display mode in a cookie and go back.
+    A plain link, so it works without JavaScript. Clear-Site-Data empties the browser's HTTP
+    cache of this site: the pages it holds (public, max-age) were rendered in the other mode."""
+    mode = request.GET.get("to", "")
+    if mode not in site_mode.MODES:
+        return HttpResponseBadRequest(
+            "未知的显示模式。".encode(), content_type="text/plain; charset=utf-8"
+        )
+    response = HttpResponseRedirect(site_mode.safe_next(request, request.GET.get("next", "")))
+    response.status_code = 303
+    site_mode.set_cookie(response, mode)
+    response["Clear-Site-Data"] = '"cache"'
+    return response

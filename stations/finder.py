@@ -197,6 +197,17 @@ def find_township(query):
     return best[1] if best else None
 
 
+def township_named(query):
+    """The township or street whose name is exactly the (Chinese) query, with or without its
+    suffix: "新桥" and "新桥镇" name 新桥镇; None otherwise."""
+    if not query or is_latin(query):
+        return None
+    township = find_township(query)
+    if township is not None and query in (township.name, _township_stem(township.name)):
+        return township
+    return None
+
+
 class _Similarity:
     """difflib's ratio of texts to one fixed string, 0 below `cutoff`. The fixed string is
     indexed once and the cheap upper bounds are tried first, as difflib.get_close_matches does:
@@ -400,6 +411,7 @@ def find_context(page, request, now=None):
         "breadcrumbs_extra": [("查找代表和工作站", url)],
         "notices": notices,
         "state": "start",
+        "township_kinds": TOWNSHIP_KINDS,
     }
     area_id = request.GET.get("area", "").strip()
     if area_id:
@@ -427,13 +439,20 @@ def find_context(page, request, now=None):
     matches = search_areas(query, limit=MAX_CHOICES + 1)
     strong = [area for area in matches if area.rank <= 2]
     if strong:
+        # "新桥" names the township 新桥镇 as well as the village 新桥村: offer both, unless the
+        # village's own name was typed.
+        named = township_named(query)
+        exact = query in (strong[0].name, strong[0].full_name)
         unambiguous = len(strong) == 1 or (strong[0].rank == 0 and strong[1].rank > 0)
-        if unambiguous:
+        if unambiguous and (named is None or exact):
             context.update(area_context(page, strong[0], now), state="area")
             context["others"] = strong[1:MAX_CLOSE_NAMES]
             return context
-        context.update(state="choices", choices=strong[:MAX_CHOICES])
-        context["more_choices"] = len(strong) > MAX_CHOICES
+        choices = strong[:MAX_CHOICES]
+        if named is not None and not exact:
+            choices = [named, *strong[: MAX_CHOICES - 1]]
+        context.update(state="choices", choices=choices)
+        context["more_choices"] = len(strong) + (named is not None) > MAX_CHOICES
         return context
 
     township = find_township(query)

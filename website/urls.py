@@ -19,6 +19,7 @@ handler500 = "core.middleware.server_error"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("mode/", core_views.switch_mode, name="site_mode"),
     path("sitemap.xml", sitemap, name="sitemap"),
     # In front of Wagtail's own views of the same paths (accounts/views.py): logout by POST only,
     # password reset throttled and audited (and off unless ADMIN_PASSWORD_RESET).

@@ -72,3 +72,79 @@ def money(value):
         return f"{Decimal(value):,.2f}"
     except (InvalidOperation, TypeError, ValueError):
         return value
+
+
+@register.simple_tag(takes_context=True)
+def site_mode(context):
+    """The display mode of this request: "standard" or "elder" (core/site_mode.py)."""
+    from core import site_mode as modes
+
+    return modes.from_request(context.get("request"))
+
+
+@register.inclusion_tag("components/mode_switch.html", takes_context=True)
+def mode_switch(context, mode):
+    """The header's 长辈版/标准版 link: to the other mode, back to this page."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from core import site_mode as modes
+
+    request = context.get("request")
+    elder = mode == modes.ELDER
+    query = {"to": modes.STANDARD if elder else modes.ELDER}
+    if request is not None:
+        query["next"] = request.get_full_path()
+    return {"elder": elder, "url": f"{reverse('site_mode')}?{urlencode(query)}"}
+
+
+@register.filter
+def zip_with(first, second):
+    """Pairs of two sequences, for a table row's cells with their column headings:
+    {% for heading, cell in headings|zip_with:row.cells %}. One pair per item of `second`
+    (a heading missing, or no headings at all, pairs with "")."""
+    first = list(first or [])
+    return [(first[i] if i < len(first) else "", item) for i, item in enumerate(second or [])]
+
+
+@register.simple_tag(takes_context=True)
+def page_description(context):
+    """The meta description of a page: its own (search description or summary), else the home
+    page's introduction, else "<title> - <site name>"; never empty."""
+    page = context.get("page")
+    description = ""
+    if isinstance(page, Page):
+        description = (
+            getattr(page, "meta_description", "")
+            or page.search_description
+            or getattr(page, "introduction", "")
+        )
+    if not description:
+        from core.models import SiteSettings
+
+        request = context.get("request")
+        site_name = SiteSettings.for_request(request).site_name if request is not None else ""
+        title = page.title if isinstance(page, Page) else ""
+        description = " - ".join(part for part in (title, site_name) if part)
+    return " ".join(str(description).split())
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context, path=None):
+    """The absolute canonical URL of this page (or of `path`): scheme and host of the request,
+    the path without query string except a listing's ?page=N beyond the first."""
+    request = context.get("request")
+    if request is None:
+        return path or ""
+    if path is None:
+        path = request.path
+        page_number = request.GET.get("page", "")
+        if page_number.isdigit() and int(page_number) > 1:
+            path = f"{path}?page={int(page_number)}"
+    return request.build_absolute_uri(path)
+
+
+@register.filter
+def endswith(value, suffix):
+    """Whether the text ends with `suffix` ("新桥村"|endswith:"村")."""
+    return bool(suffix) and str(value).endswith(str(suffix))

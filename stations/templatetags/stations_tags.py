@@ -48,3 +48,13 @@ def next_receptions(context, limit=3):
     for reception in receptions:
         reception.station_url = index_page.station_url(reception.station)
     return receptions
+
+
+@register.simple_tag(takes_context=True)
+def finder_url(context):
+    """The finder's URL (查找我的代表和工作站), or "" without a live station index page: the home
+    page's village box posts there."""
+    index_page = _index_page(context.get("request"))
+    if index_page is None:
+        return ""
+    return index_page.get_url(context.get("request")) + index_page.reverse_subpage("find")

@@ -418,3 +418,63 @@ class MatchingTests(FinderData):
         self.assertEqual(close_names("新乔村")[0], self.village)
         self.assertEqual(close_names("柳树村")[0], self.liushugou)
         self.assertEqual(close_names("zzzzzz"), [])
+
+
+class TownshipAndVillageTests(FinderData):
+    """Issue 16 item 13: a name shared by a township and a village, and how results read."""
+
+    def test_a_name_of_both_a_township_and_a_village_offers_both(self):
+        for typed in ("新桥", "石岭"):
+            with self.subTest(typed=typed):
+                response = self.find(q=typed)
+                self.assertIsNone(parse(response).find(id="finder-area-heading"))
+                names = choice_names(response)
+                township = "新桥镇" if typed == "新桥" else "石岭乡"
+                village = "新桥镇新桥村" if typed == "新桥" else "石岭乡石岭村"
+                self.assertEqual(names[0], f"{township}（乡镇）")
+                self.assertIn(village, names)
+                link = parse(response).select(".finder-choices a")[0]
+                area = self.xinqiao if typed == "新桥" else self.shiling
+                self.assertEqual(link["href"], f"{FIND}?area={area.pk}")
+                self.assertIn("个地方，请选择", section_text(response, "finder-choices-heading"))
+
+    def test_the_village_s_own_name_still_leads_straight_to_it(self):
+        for typed in ("新桥村", "新桥镇新桥村", "石岭村"):
+            with self.subTest(typed=typed):
+                self.assertIsNotNone(parse(self.find(q=typed)).find(id="finder-area-heading"))
+
+    def test_the_kind_badge_is_not_read_twice(self):
+        heading = parse(self.find(q="新桥村")).find(id="finder-area-heading")
+        badge = heading.find(class_="finder-result__kind")
+        self.assertEqual(badge.get_text(), "村")
+        self.assertEqual(badge["aria-hidden"], "true")
+        # What a screen reader reads: the name once.
+        read = "".join(
+            text
+            for text in heading.find_all(string=True)
+            if not any(parent.get("aria-hidden") == "true" for parent in text.parents)
+        )
+        self.assertEqual(read, "新桥镇新桥村")
+
+    def test_no_space_before_the_full_width_comma_after_the_reception_time(self):
+        html = self.find(q="新桥村").content.decode()
+        self.assertIn("</time>，<a", html)
+        self.assertNotRegex(html, r"</time>\s+，")
+        response = self.find(area=self.xinqiao.pk)
+        self.assertNotRegex(response.content.decode(), r"</time>\s+，")
+
+
+class HomeFinderTests(FinderData):
+    def test_home_page_has_the_village_box_leading_to_the_finder(self):
+        html = parse(self.client.get("/"))
+        form = html.select_one("form.finder-form")
+        self.assertIsNotNone(form, "no village box on the home page")
+        self.assertEqual(form["action"], FIND)
+        self.assertEqual(form["method"], "get")
+        field = form.select_one("input[name=q]")
+        self.assertEqual(
+            html.select_one(f'label[for="{field["id"]}"]').get_text(), "村（社区）名称"
+        )
+        self.assertIsNotNone(form.select_one("[data-area-autocomplete]"))
+        response = self.client.get(form["action"], {"q": "xqc"})
+        self.assertIn("新桥镇新桥村", parse(response).find(id="finder-area-heading").get_text())

@@ -85,17 +85,23 @@
     });
 
     // Leaflet's default marker, from the URLs the page gives (hashed static file names).
+    // In 长辈版 (<html data-mode="elder">) the marker is drawn at 44px wide: a target of 44×44px
+    // at least, in the icon's own proportions.
     var markerOptions = { title: "", alt: "", keyboard: true };
+    var scale = document.documentElement.getAttribute("data-mode") === "elder" ? 44 / 25 : 1;
+    function scaled(x, y) {
+        return [Math.round(x * scale), Math.round(y * scale)];
+    }
     if (data.icon) {
         markerOptions.icon = L.icon({
             iconUrl: data.icon.url,
             iconRetinaUrl: data.icon.retina_url,
             shadowUrl: data.icon.shadow_url,
-            iconSize: [25, 41],
-            iconAnchor: [12, 41],
-            popupAnchor: [1, -34],
-            tooltipAnchor: [16, -28],
-            shadowSize: [41, 41]
+            iconSize: scaled(25, 41),
+            iconAnchor: scaled(12, 41),
+            popupAnchor: scaled(1, -34),
+            tooltipAnchor: scaled(16, -28),
+            shadowSize: scaled(41, 41)
         });
     }
 
