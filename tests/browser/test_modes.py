@@ -29,6 +29,24 @@ delete window.SpeechSynthesisUtterance;
 """
 
 
+@pytest.fixture
+def open_page(chromium_browser, demo_site):
+    """open_page(**context options): a page in a new browser context (e.g. without JavaScript),
+    closed after the test."""
+    contexts = []
+
+    def open_with(init_script=None, **options):
+        context = chromium_browser.new_context(base_url=demo_site, **options)
+        contexts.append(context)
+        if init_script:
+            context.add_init_script(init_script)
+        return context.new_page()
+
+    yield open_with
+    for context in contexts:
+        context.close()
+
+
 def tab_to(page, locator, what):
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
@@ -69,19 +87,13 @@ def test_menu_button_opens_the_menu_by_keyboard_on_a_phone(browser_page, save_ar
     expect(news).to_be_hidden()
 
 
-def test_menu_button_works_without_javascript(chromium_browser, demo_site):
-    context = chromium_browser.new_context(
-        base_url=demo_site, viewport=PHONE, java_script_enabled=False
-    )
-    try:
-        page = context.new_page()
-        page.goto("/")
-        news = page.locator("nav.main-nav a", has_text="新闻动态")
-        expect(news).to_be_hidden()
-        page.locator("summary.main-nav__toggle").click()
-        expect(news).to_be_visible()
-    finally:
-        context.close()
+def test_menu_button_works_without_javascript(open_page):
+    page = open_page(viewport=PHONE, java_script_enabled=False)
+    page.goto("/")
+    news = page.locator("nav.main-nav a", has_text="新闻动态")
+    expect(news).to_be_hidden()
+    page.locator("summary.main-nav__toggle").click()
+    expect(news).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [1280, 1366, 1920])
@@ -124,18 +136,12 @@ def test_mode_switch_by_keyboard_and_back(browser_page, save_artifact, viewport)
     expect(switch).to_contain_text("长辈版")
 
 
-def test_mode_switch_works_without_javascript(chromium_browser, demo_site):
-    context = chromium_browser.new_context(
-        base_url=demo_site, viewport=PHONE, java_script_enabled=False
-    )
-    try:
-        page = context.new_page()
-        page.goto("/stations/")
-        page.locator("a.mode-switch").click()
-        page.wait_for_url("**/stations/")
-        expect(page.locator("html")).to_have_attribute("data-mode", "elder")
-    finally:
-        context.close()
+def test_mode_switch_works_without_javascript(open_page):
+    page = open_page(viewport=PHONE, java_script_enabled=False)
+    page.goto("/stations/")
+    page.locator("a.mode-switch").click()
+    page.wait_for_url("**/stations/")
+    expect(page.locator("html")).to_have_attribute("data-mode", "elder")
 
 
 def news_path():
@@ -171,21 +177,16 @@ def test_read_aloud_button_reads_the_article_and_stops(browser_page, save_artifa
 
 
 @pytest.mark.parametrize("case", ["no-speech-synthesis", "no-javascript"])
-def test_no_read_aloud_button_without_speech_synthesis(chromium_browser, demo_site, case):
-    context = chromium_browser.new_context(
-        base_url=demo_site, java_script_enabled=case != "no-javascript"
-    )
-    try:
-        if case == "no-speech-synthesis":
-            context.add_init_script(NO_SPEECH)
-        page = context.new_page()
-        page.goto(news_path().url)
-        expect(page.locator("main h1")).to_be_visible()
-        page.wait_for_load_state("load")
-        assert page.locator("button.read-aloud").count() == 0
-        expect(page.locator("[data-read-aloud-slot]")).to_be_hidden()
-    finally:
-        context.close()
+def test_no_read_aloud_button_without_speech_synthesis(open_page, case):
+    if case == "no-javascript":
+        page = open_page(java_script_enabled=False)
+    else:
+        page = open_page(init_script=NO_SPEECH)
+    page.goto(news_path().url)
+    expect(page.locator("main h1")).to_be_visible()
+    page.wait_for_load_state("load")
+    assert page.locator("button.read-aloud").count() == 0
+    expect(page.locator("[data-read-aloud-slot]")).to_be_hidden()
 
 
 def test_reflow_at_320px_and_at_200_percent_text(browser_page, demo_site):

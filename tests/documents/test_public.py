@@ -250,10 +250,12 @@ class TestRegistryList(RegistryData):
             NormativeDocumentFactory(issuing_body=body, date_issued=D(2023, 2, n + 1))
         facet = parse(self.get()).select(".facet")[0]
         visible = [a.get_text(strip=True) for a in facet.select(":scope > ul a")]
-        more = [a.get_text(strip=True) for a in facet.select("details a")]
+        more = [a.get_text(strip=True) for a in facet.select("details.facet__more a")]
         self.assertEqual(visible[:3], ["繁忙机关", "县人民政府", "县教育局"])
         self.assertEqual((len(visible), len(more)), (12, 5))
-        self.assertIn("更多制定机关（5）", facet.select_one("details summary").get_text())
+        self.assertIn(
+            "更多制定机关（5）", facet.select_one("details.facet__more summary").get_text()
+        )
 
     def test_conclusion_facet_is_the_latest_concluded_review(self):
         cases = {
