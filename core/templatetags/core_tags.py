@@ -83,8 +83,8 @@ def site_mode(context):
 
 
 @register.inclusion_tag("components/mode_switch.html", takes_context=True)
-def mode_switch(context, mode):
-    """The header's 长辈版/标准版 link: to the other mode, back to this page."""
+def mode_switch(context, mode, back=None):
+    """The header's 长辈版/标准版 link: to the other mode, back to this page (or to `back`)."""
     from django.urls import reverse
     from django.utils.http import urlencode
 
@@ -93,7 +93,9 @@ def mode_switch(context, mode):
     request = context.get("request")
     elder = mode == modes.ELDER
     query = {"to": modes.STANDARD if elder else modes.ELDER}
-    if request is not None:
+    if back is not None:
+        query["next"] = back
+    elif request is not None:
         query["next"] = request.get_full_path()
     return {"elder": elder, "url": f"{reverse('site_mode')}?{urlencode(query)}"}
 
