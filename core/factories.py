@@ -12,6 +12,13 @@ def root_collection():
     return Collection.get_first_root_node()
 
 
+def register_collection(key):
+    """The collection of a register's files (core.models.FileCollection key), else the root."""
+    from core.models import FileCollection
+
+    return FileCollection.collection_for(key) or root_collection()
+
+
 class ImageFactory(wagtail_factories.ImageFactory):
     title = factory.Faker("sentence", nb_words=4, locale="zh_CN")
     collection = factory.LazyFunction(root_collection)

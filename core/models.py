@@ -5,6 +5,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page
 from wagtail.search import index
 
+from .file_choices import AdminPageForm
 from .slugs import new_page_slug
 
 
@@ -90,6 +91,9 @@ class BasePage(Page):
 
     search_fields = [*Page.search_fields, index.SearchField("summary")]
 
+    # Images and documents: only those the editor may choose (core/file_choices.py).
+    base_form_class = AdminPageForm
+
     class Meta:
         abstract = True
 
@@ -104,3 +108,41 @@ class BasePage(Page):
         if not self.slug and self.title and parent:
             self.slug = new_page_slug(self, parent)
         super().full_clean(*args, **kwargs)
+
+
+class FileCollection(models.Model):
+    """Which Wagtail collection keeps a register's files (images and documents).
+
+    The root collection holds public editorial content only; each register's files live in a
+    collection of its own (created by the apps' data migrations, see docs/security.md, "Files by
+    collection"), found here by a stable key rather than by a name staff may edit."""
+
+    STATIONS = "stations"
+    DEPUTIES = "deputies"
+    DOCUMENTS = "documents"
+    KEY_CHOICES = [
+        (STATIONS, "代表工作站（每站一个子文件夹）"),
+        (DEPUTIES, "人大代表照片"),
+        (DOCUMENTS, "规范性文件"),
+    ]
+
+    key = models.CharField("用途", max_length=20, choices=KEY_CHOICES, unique=True)
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        verbose_name="文件夹",
+        on_delete=models.PROTECT,
+        related_name="register",
+    )
+
+    class Meta:
+        verbose_name = "登记簿文件夹"
+        verbose_name_plural = "登记簿文件夹"
+
+    def __str__(self):
+        return self.get_key_display()
+
+    @classmethod
+    def collection_for(cls, key):
+        """The collection of `key` (None before the migrations have made it)."""
+        row = cls.objects.select_related("collection").filter(key=key).first()
+        return row.collection if row else None

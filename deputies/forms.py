@@ -12,14 +12,17 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from wagtail.admin.forms import WagtailAdminModelForm
+
+from core.file_choices import AdminModelForm
 
 ELECTIONS = "elections"
 # What an inline row's missing field says (Wagtail's own "必需字段" names no field).
 REQUIRED_IN_ROW = {ELECTIONS: {"constituency": "请选择选区（或删除这一行）。"}}
 
 
-class DeputyAdminForm(WagtailAdminModelForm):
+class DeputyAdminForm(AdminModelForm):
+    """The photo: only an image the user may choose (core/file_choices.py)."""
+
     # Not a model field: the deputy's memberships of this term's deputy groups (GroupMembership,
     # an inline of DeputyGroup), so that a new deputy is put in his group from his own form.
     deputy_groups = forms.ModelMultipleChoiceField(

@@ -11,7 +11,8 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from core.demo_utils import child_by_slug, publish
-from core.factories import DocumentFactory
+from core.factories import DocumentFactory, register_collection
+from core.models import FileCollection
 
 from .models import (
     DocumentFile,
@@ -460,6 +461,7 @@ def load(command):
         document = documents[key]
         upload = DocumentFactory(
             title=document.title,
+            collection=register_collection(FileCollection.DOCUMENTS),
             file__filename=f"{document.receipt_number or key}.txt".replace("〔", "-").replace(
                 "〕", "-"
             ),

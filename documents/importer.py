@@ -41,6 +41,7 @@ from wagtail.models import Collection, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from core.indexing import search_auto_update_paused, update_search_index
+from core.models import FileCollection
 
 from . import numerals
 from .extract import (
@@ -761,8 +762,13 @@ class DocumentImporter:
         return self.bodies[name]
 
     def _collection_root(self):
+        """The normative documents' collection (法工委's, core.models.FileCollection), not the
+        root: the root holds public editorial content only."""
         if self._collection is None:
-            self._collection = Collection.get_first_root_node()
+            self._collection = (
+                FileCollection.collection_for(FileCollection.DOCUMENTS)
+                or Collection.get_first_root_node()
+            )
         return self._collection
 
     def _attach(self, document, item):

@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.blocks import BodyStreamBlock
+from core.file_choices import AdminPageForm
 from core.models import BasePage
 from news.models import AppraisalPage, InitiativePage, NewsPage
 
@@ -36,6 +37,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("news_count")]
     api_fields = [APIField("introduction")]
+    base_form_class = AdminPageForm
 
     template = "pages/home_page.html"
     parent_page_types = ["wagtailcore.Page"]

@@ -1,8 +1,9 @@
 """Which images and documents are public: those that public content uses, and only those.
 
-The registers keep their files in Wagtail's root collection whatever the state of the record, so
-a file's collection says nothing about whether it may be shown. A file is public when a public
-object uses it:
+The registers keep their files in collections of their own (core/file_collections.py: who on the
+staff may choose them), but a station's collection holds its public and its internal activities'
+photos alike, so a file's collection does not say whether it may be shown to the public. A file is
+public when a public object uses it:
 
 - a live page without a view restriction refers to it (Wagtail's reference index, which holds
   the references of a page's published content, not of its drafts): cover images, images and
@@ -12,10 +13,11 @@ object uses it:
 - a published normative document's files.
 
 Two users: the API v2 image and document endpoints (opendata/api.py) list only these files, and
-the `before_serve_document` hook (opendata/wagtail_hooks.py) answers 404 to anonymous visitors
-for any other document at /documents/<id>/<filename>. The rule lives here, in `opendata`, because
-it names models of deputies, stations and documents: opendata already imports all three and
-nothing imports opendata, so the one-way imports of docs/architecture.md stay as they are."""
+the `before_serve_document` hook (opendata/wagtail_hooks.py) answers 404 at
+/documents/<id>/<filename> for any other document, unless the user may choose it. The rule lives
+here, in `opendata`, because it names models of deputies, stations and documents: opendata
+already imports all three and nothing imports opendata, so the one-way imports of
+docs/architecture.md stay as they are."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q

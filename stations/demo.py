@@ -19,7 +19,8 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from core.demo_utils import child_by_slug, publish
-from core.factories import ImageFactory
+from core.factories import ImageFactory, register_collection
+from core.models import FileCollection
 from deputies.models import Area, Deputy
 
 from .factories import (
@@ -120,9 +121,12 @@ def _backdate(model, pk, when):
     model.objects.filter(pk=pk).update(first_published_at=when, last_published_at=when)
 
 
-def _image(title, colour, width=800, height=500):
+def _image(title, colour, width=800, height=500, key=FileCollection.STATIONS):
+    """A generated photo in the stations' collection (a station's save moves it into the
+    station's own) or, for deputies' photos, theirs."""
     return ImageFactory(
         title=title,
+        collection=register_collection(key),
         file__width=width,
         file__height=height,
         file__color=colour,
@@ -148,7 +152,9 @@ def _residents_for(township, count, taken):
 def _give_photo(deputy, colour):
     if deputy.photo_id:
         return 0
-    deputy.photo = _image(f"{deputy.name}代表照片", colour, width=240, height=320)
+    deputy.photo = _image(
+        f"{deputy.name}代表照片", colour, width=240, height=320, key=FileCollection.DEPUTIES
+    )
     deputy.save_revision().publish()
     return 1
 

@@ -9,6 +9,8 @@
 - A deputy who is not serving on the reception's date (代表资格终止, or not yet elected) cannot
   be put on duty, in a draft either. The 值班代表 picker offers serving deputies only, the
   station's resident deputies first, with a search box (DutyDeputiesWidget).
+- Photos and files: only those the user may choose (core/file_choices.py), so a forged POST
+  cannot attach another station's internal photo or an unpublished document's file.
 - The 后台管理账号 field of a station (who administers it) is shown to 代表工委 only, and offers
   the accounts of the 工作站管理员 group.
 """
@@ -19,8 +21,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.admin.forms import WagtailAdminModelForm
 
+from core.file_choices import AdminModelForm
 from deputies.models import Deputy
 
 from . import opening
@@ -48,7 +50,7 @@ class StationChoiceMixin:
                 self.initial["station"] = stations[0].pk
 
 
-class StationAdminForm(WagtailAdminModelForm):
+class StationAdminForm(AdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and not sees_all_stations(self.for_user):
@@ -91,7 +93,7 @@ def not_serving_reason(deputy, date):
     return f"{deputy.name}的代表资格已终止"
 
 
-class ReceptionAdminForm(StationChoiceMixin, WagtailAdminModelForm):
+class ReceptionAdminForm(StationChoiceMixin, AdminModelForm):
     non_resident_deputies = ()
     opening_warning = ""
 
@@ -156,5 +158,5 @@ class ReceptionAdminForm(StationChoiceMixin, WagtailAdminModelForm):
         return cleaned_data
 
 
-class ActivityAdminForm(StationChoiceMixin, WagtailAdminModelForm):
+class ActivityAdminForm(StationChoiceMixin, AdminModelForm):
     pass

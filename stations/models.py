@@ -23,7 +23,7 @@ from wagtail.models import DraftStateMixin, LockableMixin, Orderable, Page, Revi
 from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
 from wagtail.search import index
 
-from core.models import BasePage
+from core.models import BasePage, FileCollection
 from deputies.models import Area, Deputy
 
 # The six working systems every station must have on its wall (DESIGN.md §2).
@@ -121,6 +121,17 @@ class Station(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clus
         help_text="这些账号（需在“工作站管理员”组）只能维护本站的信息、接待日和活动记录",
     )
 
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        verbose_name="图片和文件夹",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="本站照片和文件所在的文件夹（随工作站创建，以站名命名）",
+    )
+
     objects = StationQuerySet.as_manager()
 
     panels = [
@@ -182,6 +193,38 @@ class Station(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clus
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None:  # not Wagtail's bookkeeping saves
+            self.sync_collection()
+            adopt_files(self, self.file_pks())
+
+    def with_content_json(self, content):
+        """A revision never changes the station's collection (older revisions have none)."""
+        obj = super().with_content_json(content)
+        obj.collection_id = self.collection_id
+        return obj
+
+    def sync_collection(self):
+        """Give the station its collection (a child of the stations' collection, named after
+        the station), or rename it with the station."""
+        from wagtail.models import Collection
+
+        if self.collection_id is None:
+            parent = FileCollection.collection_for(FileCollection.STATIONS)
+            if parent is None:  # before the migrations made it
+                return
+            self.collection = parent.add_child(instance=Collection(name=self.name))
+            Station.objects.filter(pk=self.pk).update(collection=self.collection)
+        elif self.collection.name != self.name:
+            Collection.objects.filter(pk=self.collection_id).update(name=self.name)
+            self.collection.name = self.name
+
+    def file_pks(self):
+        """(image pks, document pks) the station's own record uses: photo, systems' files."""
+        documents = {system.document_id for system in self.systems.all()}
+        return {self.photo_id} - {None}, documents - {None}
 
     def clean(self):
         super().clean()
@@ -263,6 +306,27 @@ class StationSystem(Orderable):
     @property
     def is_complete(self):
         return bool(self.text.strip() or self.document_id)
+
+
+def adopt_files(station, file_pks):
+    """Move the images and documents (pks) a station's record uses from the stations' common
+    collection into the station's own: uploads from a station's forms end up in its collection
+    even when the uploader (代表工委, several stations) left the upload in the common one.
+    Files in any other collection (editorial images, another station's) stay where they are."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    if station.collection_id is None:
+        return
+    parent = FileCollection.collection_for(FileCollection.STATIONS)
+    if parent is None:
+        return
+    images, documents = file_pks
+    for model, pks in ((get_image_model(), images), (get_document_model(), documents)):
+        if pks:
+            model.objects.filter(pk__in=pks, collection=parent).update(
+                collection_id=station.collection_id
+            )
 
 
 class StationRecordQuerySet(models.QuerySet):
@@ -421,6 +485,17 @@ class Activity(DraftStateMixin, RevisionMixin, LockableMixin, index.Indexed, Clu
         """Where a search result leads, after the station route's prefix: the record on its
         station's page."""
         return f"{self.station_id}/#activity-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None:  # not Wagtail's bookkeeping saves
+            adopt_files(self.station, self.file_pks())
+
+    def file_pks(self):
+        """(image pks, document pks) of the activity's photos and files."""
+        images = {photo.image_id for photo in self.photos.all()}
+        documents = {file.document_id for file in self.files.all()}
+        return images - {None}, documents - {None}
 
     def clean(self):
         super().clean()

@@ -189,3 +189,28 @@ def scope_log_entries(queryset, user):
 
 def policy_for(model):
     return policy_registry.get_by_type(model)
+
+
+def collections_out_of_reach(user):
+    """Collection pks of the stations' files that `user` may not reach whatever his groups'
+    grants: for anyone who does not see every station, the stations' common collection and every
+    station collection (and below) but his own stations'. core/file_collections.py asks this
+    through the hook `file_collections_out_of_reach` (stations/wagtail_hooks.py)."""
+    from wagtail.models import Collection
+
+    from core.models import FileCollection
+
+    from .models import Station
+
+    if sees_all_stations(user):
+        return set()
+    parent = FileCollection.collection_for(FileCollection.STATIONS)
+    if parent is None:
+        return set()
+    tree = Collection.objects.filter(path__startswith=parent.path)
+    own = Q(pk__in=[])
+    for path in Collection.objects.filter(
+        pk__in=Station.objects.filter(pk__in=managed_station_ids(user)).values("collection")
+    ).values_list("path", flat=True):
+        own |= Q(path__startswith=path)
+    return set(tree.exclude(own).values_list("pk", flat=True))

@@ -22,7 +22,7 @@ from . import admin_views, reports
 from .admin_filters import ActivityFilterSet, ReceptionFilterSet, StationFilterSet
 from .forms import ActivityAdminForm, ReceptionAdminForm, StationAdminForm
 from .models import Activity, Reception, Station, StationLogEntry
-from .permissions import register_policies
+from .permissions import collections_out_of_reach, register_policies
 
 register_policies()
 
@@ -373,3 +373,8 @@ def station_checks_panel(request, panels):
     panel = reports.dashboard_panel(request)
     if panel is not None:
         panels.append(panel)
+
+
+# Files by collection (core/file_collections.py): a station administrator reaches his own
+# stations' collections only, whatever his group's grant on 代表工作站.
+hooks.register("file_collections_out_of_reach", collections_out_of_reach)

@@ -12,6 +12,7 @@ rank per hit (measured: 15.8 s for a common word over 10,000 pages on SQLite).
 import hashlib
 from collections import OrderedDict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router, transaction
 from django.db.models import CharField, Count
 from django.db.models.expressions import RawSQL
@@ -425,7 +426,12 @@ class ChineseSearchQueryCompiler(BaseSearchQueryCompiler):
                 .annotate(_object_id=Cast("pk", output_field=CharField()))
                 .values("_object_id")
             )
-            sub_sql, sub_params = keys.query.sql_with_params()
+            try:
+                sub_sql, sub_params = keys.query.sql_with_params()
+            except EmptyResultSet:
+                # `.none()`, or a filter on an empty list (a user who may choose no image):
+                # nothing is in scope. Django raises this rather than compile such SQL.
+                return f"{sql} AND 1 = 0", []
             sql += f" AND e.object_id IN ({sub_sql})"
             params.extend(sub_params)
         return sql, params

@@ -19,7 +19,8 @@ from wagtail.admin.menu import admin_menu
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from core.factories import DocumentFactory
+from core.factories import DocumentFactory, register_collection
+from core.models import FileCollection
 from documents.factories import (
     ConcludedReviewFactory,
     DocumentFileFactory,
@@ -304,7 +305,13 @@ class TestManualEntryNotice(AdminTestCase):
 
 
 def text_file(content, name="notice.txt"):
-    return DocumentFactory(title=name, file__data=content.encode("utf-8"), file__filename=name)
+    """A file 法工委 uploaded: into the normative documents' collection, the one they add to."""
+    return DocumentFactory(
+        title=name,
+        file__data=content.encode("utf-8"),
+        file__filename=name,
+        collection=register_collection(FileCollection.DOCUMENTS),
+    )
 
 
 def with_new_file(data, wagtail_document, label="正文"):

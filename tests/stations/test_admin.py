@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from core.factories import DocumentFactory, ImageFactory
+from core.factories import DocumentFactory, ImageFactory, register_collection
+from core.models import FileCollection
 from deputies.factories import DeputyFactory, TownshipFactory
 from stations.factories import (
     ActivityFactory,
@@ -484,7 +484,8 @@ class TestUploads(AdminTestCase):
 
     def setUp(self):
         self.client.force_login(self.manager)
-        self.collection = Collection.get_first_root_node()
+        # His station's collection, the only one he may add to (the form hides the field).
+        self.collection = self.station.collection
 
     def upload_image(self, file):
         return self.client.post(
@@ -495,7 +496,8 @@ class TestUploads(AdminTestCase):
     def test_a_station_administrator_uploads_a_photo(self):
         response = self.upload_image(png())
         self.assertEqual(response.status_code, 302)
-        self.assertTrue(get_image_model().objects.filter(title="活动照片").exists())
+        image = get_image_model().objects.get(title="活动照片")
+        self.assertEqual(image.collection, self.station.collection)
 
     def test_a_file_that_is_not_an_image_is_refused(self):
         count = get_image_model().objects.count()
@@ -552,7 +554,10 @@ class TestUploads(AdminTestCase):
         self.assertNotIn("exe", settings.WAGTAILDOCS_EXTENSIONS)
 
     def test_activity_files_use_uploaded_documents(self):
-        document = DocumentFactory(title="座谈记录")
+        # 代表工委 upload into the stations' common collection; saving moves it to the station's.
+        document = DocumentFactory(
+            title="座谈记录", collection=register_collection(FileCollection.STATIONS)
+        )
         self.client.force_login(self.staff)
         data = activity_data(self.station)
         data.update(
@@ -565,6 +570,8 @@ class TestUploads(AdminTestCase):
         self.assertEqual(
             Activity.objects.get(title="代表进站联系选民").files.get().document, document
         )
+        document.refresh_from_db()
+        self.assertEqual(document.collection, self.station.collection)
 
 
 def next_weekday(weekday, after=3):
