@@ -16,7 +16,6 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 from core.admin_views import (
     SEPARATOR,
     DraftStateIndexView,
-    PermissionCheckedChooserViewSet,
     RegisterViewSet,
     publication,
 )
@@ -84,6 +83,10 @@ def supervision_roles(deputy):
 class DeputyViewSet(RegisterViewSet):
     model = Deputy
     index_view_class = DraftStateIndexView
+    # Editors (initiative responses, appraisal teams) and station administrators (resident
+    # deputies) choose deputies too: published ones only, found by name (not by 代表编号).
+    chooser_public_choice = staticmethod(lambda user: Deputy.objects.public())
+    chooser_search_fields = ["name"]
     icon = "user"
     menu_label = "人大代表"
     copy_view_enabled = False  # the register number is unique: a copy could never be saved
@@ -464,7 +467,6 @@ class VoterContactPersonViewSet(RegisterViewSet):
     model = VoterContactPerson
     icon = "lock"
     menu_label = "选民个人信息"
-    chooser_viewset_class = PermissionCheckedChooserViewSet
     # Not in the reference index: the usage view of a VoterContact or Deputy would list these rows.
     add_to_reference_index = False
     list_display = ["name", "contact", "phone", "address"]
@@ -493,6 +495,10 @@ class TermViewSet(RegisterViewSet):
 class AreaViewSet(RegisterViewSet):
     model = Area
     icon = "site"
+    # Station administrators choose their station's township; the areas are public in full
+    # (/api/areas/ lists them to anyone).
+    chooser_public_choice = staticmethod(lambda user: Area.objects.all())
+    chooser_search_fields = ["name"]
     menu_label = "行政区划"
     list_display = ["name", "kind", "parent", "code", "sort_order"]
     filterset_class = AreaFilterSet

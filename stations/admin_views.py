@@ -19,20 +19,22 @@ station field of the forms through stations/forms.py.
 
 from functools import wraps
 
-from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.utils.functional import classproperty
 from wagtail.admin import messages
-from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
-from core.admin_views import SEPARATOR, DraftStateIndexView, RegisterInspectView
+from core.admin_views import (
+    SEPARATOR,
+    DraftStateIndexView,
+    RegisterInspectView,
+    orm_search_form,
+)
 
 from .permissions import ALL_ACTIONS, LISTING_ACTIONS, policy_for
 
@@ -192,32 +194,6 @@ class ReceptionEditView(NonResidentWarningMixin, EditView):
 
 
 # -- Choosers --------------------------------------------------------------------------------
-
-
-def orm_search_form(search_fields):
-    """A chooser filter form searching `search_fields` with the ORM (icontains): Chinese-safe,
-    and it works on the narrowed queryset on SQLite (wagtail#10217)."""
-
-    class OrmSearchFilterForm(BaseFilterForm):
-        q = forms.CharField(
-            label="搜索",
-            required=False,
-            widget=forms.TextInput(attrs={"placeholder": "搜索"}),
-        )
-
-        def filter(self, objects):
-            objects = super().filter(objects)
-            query = self.cleaned_data.get("q", "").strip()
-            if query and search_fields:
-                condition = Q()
-                for field in search_fields:
-                    condition |= Q(**{f"{field}__icontains": query})
-                objects = objects.filter(condition).distinct()
-                self.is_searching = True
-                self.search_query = query
-            return objects
-
-    return OrmSearchFilterForm
 
 
 class StationScopedChooseMixin:

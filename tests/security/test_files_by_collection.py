@@ -455,40 +455,28 @@ class TestForgedPosts(FilesTestCase):
         index = NewsIndexPageFactory(parent=home, title="新闻动态", slug="news")
         page = NewsPageFactory(parent=index, title="一条新闻", slug="a-news")
         self.login(self.users["editor"])
-        link = f'<p><a linktype="document" id="{self.draft_file.pk}">附件</a></p>'
-        data = nested_form_data(
-            {
-                "title": "一条新闻",
-                "slug": "a-news",
-                "date": "2026-11-25",
-                "category": page.category.pk,
-                "summary": "摘要",
-                "body": streamfield([("paragraph", rich_text(link, features=RICH_TEXT_FEATURES))]),
-            }
+
+        def linking(document):
+            link = f'<p><a linktype="document" id="{document.pk}">附件</a></p>'
+            return nested_form_data(
+                {
+                    "title": "一条新闻",
+                    "slug": "a-news",
+                    "date": "2026-11-25",
+                    "category": page.category.pk,
+                    "summary": "摘要",
+                    "body": streamfield(
+                        [("paragraph", rich_text(link, features=RICH_TEXT_FEATURES))]
+                    ),
+                }
+            )
+
+        response = self.client.post(
+            reverse("wagtailadmin_pages:edit", args=[page.pk]), linking(self.draft_file)
         )
-        response = self.client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
         self.assertRefused(response, self.draft_file, message=NOT_YOURS["document"])
         # An editorial file he may choose is taken.
-        data = nested_form_data(
-            {
-                "title": "一条新闻",
-                "slug": "a-news",
-                "date": "2026-11-25",
-                "category": page.category.pk,
-                "summary": "摘要",
-                "body": streamfield(
-                    [
-                        (
-                            "paragraph",
-                            rich_text(
-                                link.replace(str(self.draft_file.pk), str(self.editorial_file.pk)),
-                                features=RICH_TEXT_FEATURES,
-                            ),
-                        )
-                    ]
-                ),
-            }
-        )
+        data = linking(self.editorial_file)
         response = self.client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
         self.assertEqual(response.status_code, 302)
 
