@@ -815,10 +815,19 @@ class TestPrivacyCrawl(TestCase):
             with self.subTest(document=document.filename):
                 self.assertEqual(self.fetch(document)[0], 404)
 
-    def test_staff_with_admin_access_may_still_download_them(self):
+    def test_admin_access_alone_does_not_download_them(self):
+        """Issue 15: staff download a private file only by their permission on its collection
+        (tests/security/test_files_by_collection.py); being allowed into the admin is not enough.
+        A superuser still downloads everything."""
         self.client.force_login(self.staff)
         for document in self.private_documents:
-            with self.subTest(document=document.filename):
+            with self.subTest(document=document.filename, user="staff"):
+                self.assertEqual(self.fetch(document)[0], 404)
+        self.client.force_login(
+            get_user_model().objects.create_superuser("crawl-admin", "a@example.com", "x")
+        )
+        for document in self.private_documents:
+            with self.subTest(document=document.filename, user="superuser"):
                 status, body = self.fetch(document)
                 self.assertEqual(status, 200)
                 self.assertIn(document.title.encode(), body)
