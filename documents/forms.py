@@ -20,6 +20,8 @@ from django import forms
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from core.file_choices import AdminModelForm
+
 from .models import Review, ReviewSuggestion
 
 STAGES = Review.STAGE_ORDER
@@ -43,7 +45,9 @@ STAGE_HELP = (
 )
 
 
-class NormativeDocumentAdminForm(WagtailAdminModelForm):
+class NormativeDocumentAdminForm(AdminModelForm):
+    """The files: only documents the user may choose (core/file_choices.py)."""
+
     #: The full text extracted from the files during this save (set by the view), or None.
     extracted_text = None
 

@@ -10,8 +10,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
 from wagtail.search import index
 
-from core.file_choices import AdminModelForm
-
 RECEIPT_NUMBER = re.compile(r"〕(\d+)号$")
 
 # The brackets a 文号's year is written in: 〔〕 is the standard (GB/T 9704), the others are
@@ -139,9 +137,6 @@ class NormativeDocument(
     content_hash = models.CharField("内容摘要值", max_length=64, blank=True, db_index=True)
 
     objects = NormativeDocumentQuerySet.as_manager()
-
-    # The files: only documents the user may choose (core/file_choices.py).
-    base_form_class = AdminModelForm
 
     ROW_FIELDS = (
         "receipt_number",
