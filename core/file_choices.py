@@ -139,7 +139,7 @@ class FileChoiceFormMixin:
 
 
 class AdminPageForm(FileChoiceFormMixin, WagtailAdminPageForm):
-    """The base form of every page type (core.models.BasePage.base_form_class)."""
+    """The base form of pages outside BasePage (HomePage); BasePage has core.models.BasePageForm."""
 
 
 class AdminModelForm(FileChoiceFormMixin, WagtailAdminModelForm):

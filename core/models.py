@@ -5,7 +5,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page
 from wagtail.search import index
 
-from .file_choices import AdminPageForm
+from .file_choices import FileChoiceFormMixin
 from .slugs import new_page_slug
 
 
@@ -59,9 +59,10 @@ class SiteSettings(BaseSiteSetting):
         return self.site_name
 
 
-class BasePageForm(WagtailAdminPageForm):
+class BasePageForm(FileChoiceFormMixin, WagtailAdminPageForm):
     """The page editor of every content page: the slug may be left empty, and is then made from
-    the title's pinyin (core/slugs.py) rather than refused."""
+    the title's pinyin (core/slugs.py) rather than refused; images and documents only those the
+    editor may choose (core/file_choices.py)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,9 +91,6 @@ class BasePage(Page):
     )
 
     search_fields = [*Page.search_fields, index.SearchField("summary")]
-
-    # Images and documents: only those the editor may choose (core/file_choices.py).
-    base_form_class = AdminPageForm
 
     class Meta:
         abstract = True
