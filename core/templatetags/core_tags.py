@@ -3,6 +3,8 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from wagtail.models import Page, Site
 
+from core.utils import MAX_ID, parse_int
+
 register = template.Library()
 
 
@@ -140,9 +142,9 @@ def canonical_url(context, path=None):
         return path or ""
     if path is None:
         path = request.path
-        page_number = request.GET.get("page", "")
-        if page_number.isdigit() and int(page_number) > 1:
-            path = f"{path}?page={int(page_number)}"
+        page_number = parse_int(request.GET.get("page", ""), minimum=2, maximum=MAX_ID)
+        if page_number is not None:
+            path = f"{path}?page={page_number}"
     return request.build_absolute_uri(path)
 
 

@@ -48,7 +48,8 @@ class TestFooter(TestCase):
             footer.find(class_="site-footer__org").text, "主办：演示县人民代表大会常务委员会办公室"
         )
         contact = footer.find("address").get_text(" ", strip=True)
-        self.assertIn("地址：人民路88号（邮编 050000）", contact)
+        # A no-break space keeps 邮编 with its number on a phone (issue 19).
+        self.assertIn("地址：人民路88号（邮编\u00a0050000）", contact)
         self.assertEqual(footer.find("a", href="tel:0311-12345678").text, "0311-1234 5678")
 
     def test_site_name_in_header_and_title(self):
