@@ -136,18 +136,15 @@ def load_corpus(corpus):
 
 
 def load_markdown(corpus):
+    from benchmarks.search_eval import corpus_laws
     from documents.models import NormativeDocument
 
     batch = []
-    for path in sorted(corpus.rglob("*.md")):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        first, _, rest = text.partition("\n")
-        title = first.lstrip("# ").strip() if first.startswith("#") else path.stem
-        body = rest.split("<!-- INFO END -->", 1)[-1].strip()
+    for path, title, body in corpus_laws(corpus):
         batch.append(
             NormativeDocument(
                 title=title[:300],
-                full_text=body,
+                full_text=body.strip(),
                 live=True,
                 category=path.parent.name[:50],
                 source_path=str(path.relative_to(corpus))[:500],

@@ -119,15 +119,18 @@ QUESTIONS = [
 ]  # fmt: skip
 
 
-def read_corpus(corpus):
-    """[(title, text after INFO END)] of every law."""
-    laws = []
+def corpus_laws(corpus):
+    """(path, title, text after INFO END) of every law of the corpus, in path order."""
     for path in sorted(corpus.rglob("*.md")):
         text = path.read_text(encoding="utf-8", errors="replace")
         first, _, rest = text.partition("\n")
         title = first.lstrip("# ").strip() if first.startswith("#") else path.stem
-        laws.append((title, rest.split("<!-- INFO END -->", 1)[-1]))
-    return laws
+        yield path, title, rest.split("<!-- INFO END -->", 1)[-1]
+
+
+def read_corpus(corpus):
+    """[(title, text after INFO END)] of every law."""
+    return [(title, body) for _path, title, body in corpus_laws(corpus)]
 
 
 def short_name(title):
