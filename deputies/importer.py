@@ -29,6 +29,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.tasks import update_reference_index_task
 
 from core.indexing import search_auto_update_paused, update_search_index
+from core.uploads import Rejected, check_zip
 
 from .models import Area, Constituency, Deputy, DeputyGroup, Election, GroupMembership, Level, Term
 from .models.register import duplicate_term_elections
@@ -122,6 +123,11 @@ CHINESE_DIGITS = dict(
 )
 
 HEADER_SEARCH_ROWS = 10
+# Limits of a register file (issue 15): a county's register has a few hundred rows and ~25
+# columns, so these are far above any real file and far below what exhausts memory or time
+# (a 2 MB xlsx of 300,000 rows ran past 90 s at 580 MB; a CSV of 1M columns printed a 10 MB line).
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
 QUERY_CHUNK = 500
 
 
@@ -184,9 +190,32 @@ def read_table(path):
     return _table(lines, path.name)
 
 
+def _capped(rows):
+    """Number the rows from 1, refusing a file past MAX_ROWS rows or MAX_COLUMNS filled columns
+    before it is read to the end."""
+    lines = []
+    for line, row in enumerate(rows, 1):
+        if line > MAX_ROWS:
+            raise RegisterFileError(
+                f"文件行数过多：超过 {MAX_ROWS:,} 行。代表名册不应有这么多行，"
+                "请检查是否选错了文件，或删除多余的空行后再导入。"
+            )
+        cells = list(row)
+        if len(cells) > MAX_COLUMNS and not is_blank(cells[MAX_COLUMNS:]):
+            raise RegisterFileError(
+                f"第 {line} 行的列数过多：超过 {MAX_COLUMNS} 列。请检查是否选错了文件。"
+            )
+        lines.append((line, cells[:MAX_COLUMNS]))
+    return lines
+
+
 def _xlsx_lines(data, name):
     import openpyxl  # a Wagtail dependency; imported here so CSV imports never need it
 
+    try:
+        check_zip(io.BytesIO(data)).close()  # the document uploads' zip-bomb checks
+    except Rejected as error:
+        raise RegisterFileError(f"无法读取 Excel 文件 {name}：{error}") from error
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -195,7 +224,8 @@ def _xlsx_lines(data, name):
         ) from error
     try:
         sheet = workbook.worksheets[0]
-        return [(line, list(row)) for line, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+        # One column past the cap is read, to tell a filled column beyond it from none.
+        return _capped(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
     finally:
         workbook.close()
 
@@ -217,7 +247,7 @@ def _csv_lines(data):
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return list(enumerate(reader, 1))
+        return _capped(reader)
     except csv.Error as error:
         raise RegisterFileError(f"CSV 文件格式有误：{error}") from error
 

@@ -615,3 +615,69 @@ def test_every_column_is_documented():
     section = text.split("## 名册导入", 1)[1]
     for column in COLUMNS:
         assert f"| {column.header} " in section, column.header
+
+
+# --- limits (issue 15): files far past any real register are refused early ----------------------
+
+
+def test_too_many_rows_is_refused_before_anything(register, tmp_path, monkeypatch):
+    monkeypatch.setattr("deputies.importer.MAX_ROWS", 50)
+    rows = good_rows() * 20  # 60 data rows + the header
+    before = snapshot()
+    for path in (write_csv(tmp_path / "名册.csv", rows), write_xlsx(tmp_path / "名册.xlsx", rows)):
+        message, _err = run_failing(path)
+        assert "文件行数过多：超过 50 行" in message
+    assert snapshot() == before
+
+
+def test_a_huge_xlsx_is_refused_quickly(register, tmp_path):
+    """A small xlsx of many rows (the probe's had 300,000): refused at MAX_ROWS, not read on."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(HEADER))
+    for number in range(25_000):
+        sheet.append([f"X{number}"])
+    path = tmp_path / "大名册.xlsx"
+    workbook.save(path)
+    message, _err = run_failing(path)
+    assert "文件行数过多：超过 20,000 行" in message
+
+
+def test_too_many_columns_is_refused_without_echoing_them(register, tmp_path):
+    path = tmp_path / "宽.csv"
+    path.write_text(",".join(["姓名", *("列" for _ in range(100_000))]) + "\n张三\n", "utf-8")
+    message, err = run_failing(path)
+    assert "第 1 行的列数过多：超过 200 列" in message
+    assert len(message) + len(err) < 500
+
+
+def test_empty_columns_past_the_cap_are_ignored(register, tmp_path):
+    path = write_xlsx(tmp_path / "名册.xlsx", good_rows())
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.cell(row=1, column=400, value=None)
+    workbook.active.cell(row=2, column=400, value="")
+    workbook.save(path)
+    run(path)
+    assert Deputy.objects.count() == 3
+
+
+def test_a_zip_bomb_xlsx_is_refused(register, tmp_path):
+    import zipfile
+
+    path = tmp_path / "炸弹.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(1_100):
+            archive.writestr(f"xl/worksheets/sheet{number}.xml", "")
+    message, _err = run_failing(path)
+    assert "压缩炸弹" in message
+
+
+def test_at_most_100_error_lines_then_a_count(register, tmp_path):
+    rows = good_rows() * 50  # 150 rows, every one bad
+    for row in rows:
+        row["性别"] = "未知"
+    message, err = run_failing(write_csv(tmp_path / "名册.csv", rows))
+    listed = [line for line in err.splitlines() if line.startswith("第 ")]
+    assert len(listed) == 100
+    assert "另有" in err and "处错误未列出" in err
+    assert "未导入任何数据" in message

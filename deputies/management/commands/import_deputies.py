@@ -4,6 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from deputies.importer import RegisterFileError, RegisterImporter, read_table
 
+# Errors listed one by one; the rest are counted (a bad file of 20,000 rows stays readable).
+MAX_ERROR_LINES = 100
+
 
 class Command(BaseCommand):
     help = (
@@ -32,8 +35,11 @@ class Command(BaseCommand):
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"警告：{warning}"))
         if report.errors:
-            for line, message in sorted(report.errors, key=lambda item: item[0]):
+            errors = sorted(report.errors, key=lambda item: item[0])
+            for line, message in errors[:MAX_ERROR_LINES]:
                 self.stderr.write(f"第 {line} 行：{message}")
+            if len(errors) > MAX_ERROR_LINES:
+                self.stderr.write(f"……另有 {len(errors) - MAX_ERROR_LINES} 处错误未列出。")
             raise CommandError(
                 f"名册共 {report.rows} 行数据，其中 {report.bad_lines} 行有错误"
                 f"（共 {len(report.errors)} 处），未导入任何数据。请改正后重新导入。"
