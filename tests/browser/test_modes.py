@@ -121,7 +121,10 @@ def test_mode_switch_by_keyboard_and_back(browser_page, save_artifact, viewport)
     page.keyboard.press("Enter")
     page.wait_for_url("**/news/")
     expect(page.locator("html")).to_have_attribute("data-mode", "elder")
-    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
+    # The URL is the same before and after, so wait for the new page's stylesheet to apply
+    # (times out, failing the test, if 长辈版 text never reaches 18 px).
+    page.wait_for_load_state("load")
+    page.wait_for_function("parseFloat(getComputedStyle(document.body).fontSize) >= 18")
     expect(switch).to_contain_text("标准版")
     save_artifact(page, f"mode-elder-news-{viewport['width']}", full_page=False)
 
